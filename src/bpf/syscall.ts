@@ -1,0 +1,266 @@
+// The user-space face of the BPF machine, shaped like the bpf(2) commands of kernel/bpf/syscall.c:
+// BPF_MAP_CREATE, BPF_MAP_LOOKUP_ELEM, BPF_MAP_UPDATE_ELEM, BPF_MAP_DELETE_ELEM,
+// BPF_MAP_GET_NEXT_KEY, BPF_PROG_LOAD and BPF_PROG_TEST_RUN, with file descriptors and ids, and
+// the kernel's errno on every failure (returned negated, as the raw syscall does). The emulated
+// kernel's bpf() syscall wraps this object.
+
+import { E2BIG, EBADF, EFAULT, EINVAL } from './errno.js';
+import { VM_OK } from './fault.js';
+import type { BpfHost } from './host.js';
+import type { Insn } from './isa.js';
+import { AddressSpace, RegionKind } from './memory.js';
+import { ArrayMap, arrayAllocCheck } from './maps/arraymap.js';
+import { HashMap, htabAllocCheck } from './maps/hashtab.js';
+import { BPF_MAP_TYPE, BPF_OBJ_NAME_LEN, type BpfMap, type MapAttr, type MapEnv } from './maps/map.js';
+import { PerfEvent } from './maps/perf_event.js';
+import { PerfEventArray, perfEventArrayAllocCheck } from './maps/perf_event_array.js';
+import { RingBufMap, ringbufAllocCheck } from './maps/ringbuf.js';
+import { StackTraceMap, stackAllocCheck } from './maps/stackmap.js';
+import { loadProgram, progTag, LoadedProgram } from './program.js';
+import { BpfVm } from './vm.js';
+
+export const BPF_PROG_TYPE = {
+  unspec: 0,
+  socket_filter: 1,
+  kprobe: 2,
+  sched_cls: 3,
+  sched_act: 4,
+  tracepoint: 5,
+  xdp: 6,
+  perf_event: 7,
+} as const;
+
+export interface ProgLoadAttr {
+  progType: number;
+  insns: readonly Insn[];
+  license?: string;
+  name?: string;
+}
+
+/** A loaded program: struct bpf_prog's fields a user can see (bpftool prog show). */
+export interface BpfProg {
+  id: number;
+  type: number;
+  name: string;
+  tag: string;
+  gplCompatible: boolean;
+  prog: LoadedProgram;
+  runCnt: number;
+  runTimeNs: number;
+}
+
+type FdObject = { kind: 'map'; map: BpfMap } | { kind: 'prog'; prog: BpfProg } | { kind: 'perf_event'; event: PerfEvent };
+
+const GPL_COMPATIBLE = new Set(['GPL', 'GPL v2', 'GPL and additional rights', 'Dual BSD/GPL', 'Dual MIT/GPL', 'Dual MPL/GPL']);
+
+const validName = (name: string): boolean => name.length < BPF_OBJ_NAME_LEN && /^[A-Za-z0-9_.]*$/.test(name);
+
+export class BpfSubsystem {
+  readonly as = new AddressSpace();
+  private readonly fds: (FdObject | undefined)[] = [];
+  private nextMapId = 1;
+  private nextProgId = 1;
+  private readonly vms: BpfVm[] = [];
+  readonly mapEnv: MapEnv;
+
+  constructor(readonly host: BpfHost) {
+    this.mapEnv = { as: this.as, nrCpus: host.nrCpus, cpu: () => host.cpu(), random32: () => host.random32() };
+  }
+
+  /** The VM of a CPU: each CPU has its own registers and stack, as each has its own kernel stack. */
+  vm(cpu = this.host.cpu()): BpfVm {
+    let vm = this.vms[cpu];
+    if (!vm) {
+      vm = new BpfVm(this.as, this.host);
+      this.vms[cpu] = vm;
+    }
+    return vm;
+  }
+
+  private allocFd(obj: FdObject): number {
+    let fd = 3;
+    while (this.fds[fd]) fd++;
+    this.fds[fd] = obj;
+    return fd;
+  }
+
+  /** The map behind fd, or null. */
+  mapByFd(fd: number): BpfMap | null {
+    const o = this.fds[fd];
+    return o?.kind === 'map' ? o.map : null;
+  }
+
+  progByFd(fd: number): BpfProg | null {
+    const o = this.fds[fd];
+    return o?.kind === 'prog' ? o.prog : null;
+  }
+
+  perfEventByFd(fd: number): PerfEvent | null {
+    const o = this.fds[fd];
+    return o?.kind === 'perf_event' ? o.event : null;
+  }
+
+  close(fd: number): number {
+    const o = this.fds[fd];
+    if (!o) return -EBADF;
+    this.fds[fd] = undefined;
+    if (o.kind === 'map' && !this.fds.some((x) => x?.kind === 'map' && x.map === o.map) && !this.mapInUse(o.map)) o.map.free();
+    return 0;
+  }
+
+  private mapInUse(map: BpfMap): boolean {
+    return this.fds.some((x) => x?.kind === 'prog' && x.prog.prog.maps.includes(map));
+  }
+
+  /** BPF_MAP_CREATE: a new fd, or -errno. */
+  mapCreate(attr: MapAttr): number {
+    const name = attr.name ?? '';
+    if (!validName(name)) return -EINVAL;
+    const env = this.mapEnv;
+    let check: number;
+    let make: () => BpfMap;
+    switch (attr.mapType) {
+      case BPF_MAP_TYPE.hash:
+      case BPF_MAP_TYPE.percpu_hash:
+      case BPF_MAP_TYPE.lru_hash:
+      case BPF_MAP_TYPE.lru_percpu_hash:
+        check = htabAllocCheck(attr);
+        make = () => new HashMap(env, attr);
+        break;
+      case BPF_MAP_TYPE.array:
+      case BPF_MAP_TYPE.percpu_array:
+        check = arrayAllocCheck(attr);
+        make = () => new ArrayMap(env, attr);
+        break;
+      case BPF_MAP_TYPE.stack_trace:
+        check = stackAllocCheck(attr);
+        make = () => new StackTraceMap(env, attr);
+        break;
+      case BPF_MAP_TYPE.perf_event_array:
+        check = perfEventArrayAllocCheck(attr);
+        make = () => new PerfEventArray(env, attr, (fd) => this.perfEventByFd(fd));
+        break;
+      case BPF_MAP_TYPE.ringbuf:
+        check = ringbufAllocCheck(attr);
+        make = () => new RingBufMap(env, attr);
+        break;
+      default:
+        return -EINVAL;
+    }
+    if (check) return check;
+    const map = make();
+    map.id = this.nextMapId++;
+    return this.allocFd({ kind: 'map', map });
+  }
+
+  private keyFor(map: BpfMap, key: Uint8Array | null): number {
+    if (key && key.length < map.keySize) return -EFAULT;
+    return 0;
+  }
+
+  /** BPF_MAP_LOOKUP_ELEM: copies the value (every CPU's, for per-CPU maps) into `value`. */
+  mapLookupElem(fd: number, key: Uint8Array, value: Uint8Array): number {
+    const map = this.mapByFd(fd);
+    if (!map) return -EBADF;
+    if (this.keyFor(map, key) || value.length < map.userValueSize) return -EFAULT;
+    return map.sysLookup(key, value);
+  }
+
+  mapUpdateElem(fd: number, key: Uint8Array, value: Uint8Array, flags = 0): number {
+    const map = this.mapByFd(fd);
+    if (!map) return -EBADF;
+    if (this.keyFor(map, key) || value.length < map.userValueSize) return -EFAULT;
+    return map.sysUpdate(key, value, flags);
+  }
+
+  mapDeleteElem(fd: number, key: Uint8Array): number {
+    const map = this.mapByFd(fd);
+    if (!map) return -EBADF;
+    if (this.keyFor(map, key)) return -EFAULT;
+    return map.sysDelete(key);
+  }
+
+  /** BPF_MAP_GET_NEXT_KEY: `key` null asks for the first key. */
+  mapGetNextKey(fd: number, key: Uint8Array | null, next: Uint8Array): number {
+    const map = this.mapByFd(fd);
+    if (!map) return -EBADF;
+    if (this.keyFor(map, key) || next.length < map.keySize) return -EFAULT;
+    return map.sysGetNextKey(key, next);
+  }
+
+  /** Every key of a map in get_next_key order, as user space walks it. */
+  mapKeys(fd: number): Uint8Array[] {
+    const map = this.mapByFd(fd);
+    if (!map) return [];
+    const keys: Uint8Array[] = [];
+    let prev: Uint8Array | null = null;
+    for (;;) {
+      const next = new Uint8Array(map.keySize);
+      if (this.mapGetNextKey(fd, prev, next) !== 0) break;
+      keys.push(next);
+      prev = next;
+      if (keys.length > map.maxEntries * 2 + 16) break;
+    }
+    return keys;
+  }
+
+  /**
+   * perf_event_open(PERF_TYPE_SOFTWARE, PERF_COUNT_SW_BPF_OUTPUT) on `cpu` with a ring of `pages`
+   * pages: the fd user space stores in a perf_event_array.
+   */
+  perfEventOpen(cpu: number, pages = 8): number {
+    if (cpu < 0 || cpu >= this.host.nrCpus) return -EINVAL;
+    if (pages <= 0 || (pages & (pages - 1)) !== 0) return -EINVAL;
+    return this.allocFd({ kind: 'perf_event', event: new PerfEvent(cpu, pages) });
+  }
+
+  /**
+   * BPF_PROG_LOAD. Until the verifier lands, a program is checked for well-formed instructions and
+   * map references only. Returns the fd, or -errno with the reason in `log`.
+   */
+  progLoad(attr: ProgLoadAttr, log: string[] = []): number {
+    const name = attr.name ?? '';
+    if (!validName(name)) return -EINVAL;
+    if (!Object.values(BPF_PROG_TYPE).includes(attr.progType as 0)) return -EINVAL;
+    if (attr.insns.length === 0) return -EINVAL;
+    if (attr.insns.length > 1_000_000) return -E2BIG;
+    const loaded = loadProgram(attr.insns, (fd) => this.mapByFd(fd));
+    if (!(loaded instanceof LoadedProgram)) {
+      log.push(loaded.message);
+      return /fd \d+ is not pointing/.test(loaded.message) ? -EBADF : -EINVAL;
+    }
+    const prog: BpfProg = {
+      id: this.nextProgId++,
+      type: attr.progType,
+      name,
+      tag: progTag(attr.insns),
+      gplCompatible: GPL_COMPATIBLE.has(attr.license ?? ''),
+      prog: loaded,
+      runCnt: 0,
+      runTimeNs: 0,
+    };
+    return this.allocFd({ kind: 'prog', prog });
+  }
+
+  /**
+   * BPF_PROG_TEST_RUN: runs the program once with `ctx` as its context (r1) and, for packet
+   * programs, `data` as the packet. Returns r0 or -errno.
+   */
+  progTestRun(fd: number, opts: { ctx?: Uint8Array; data?: Uint8Array } = {}): { err: number; retval: bigint; error?: string } {
+    const p = this.progByFd(fd);
+    if (!p) return { err: -EBADF, retval: 0n };
+    const vm = this.vm();
+    const ctx = opts.ctx ? this.as.add(RegionKind.Ctx, opts.ctx, true, 'ctx') : null;
+    const pkt = opts.data ? this.as.add(RegionKind.Packet, opts.data, true, 'packet') : null;
+    vm.setContext(ctx);
+    vm.packet = pkt;
+    const status = vm.run(p.prog);
+    vm.packet = null;
+    if (ctx) this.as.remove(ctx);
+    if (pkt) this.as.remove(pkt);
+    p.runCnt++;
+    if (status !== VM_OK) return { err: -EFAULT, retval: 0n, error: vm.faultText(status) };
+    return { err: 0, retval: vm.r0 };
+  }
+}
+
