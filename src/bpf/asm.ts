@@ -326,8 +326,8 @@ function parseKernel(t: string, line: number, at: number, pending: Pending[], op
   if ((m = /^call (pc[+-]\d+)$/.exec(s))) return [insn(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, jumpTarget(m[1]!, line, at, pending, 'imm'))];
   if ((m = /^call ([A-Za-z_][\w]*)(?:#(-?\d+))?$/.exec(s))) {
     const byName = helperId(m[1]!);
-    const id = m[2] !== undefined ? Number(m[2]) : byName;
-    if (id < 0) throw new AsmError(line, `unknown helper '${m[1]}'`);
+    if (m[2] === undefined && byName < 0) throw new AsmError(line, `unknown helper '${m[1]}'`);
+    const id = m[2] !== undefined ? imm32(m[2], line) : byName;
     if (m[2] !== undefined && byName >= 0 && byName !== id) throw new AsmError(line, `helper ${m[1]} is #${byName}, not #${id}`);
     return [insn(BPF_JMP | BPF_CALL, 0, 0, 0, id)];
   }

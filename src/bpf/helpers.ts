@@ -7,7 +7,7 @@ import { EFAULT, EINVAL } from './errno.js';
 import { FAULT_HELPER_ARG, VM_OK } from './fault.js';
 import { helperName, HELPER_NAMES } from './helper_ids.js';
 import type { Region } from './memory.js';
-import { PerfEventArray, BPF_F_INDEX_MASK } from './maps/perf_event_array.js';
+import { PerfEventArray } from './maps/perf_event_array.js';
 import { RingBufMap } from './maps/ringbuf.js';
 import { StackTraceMap, BPF_F_USER_STACK, BPF_F_SKIP_FIELD_MASK, PERF_MAX_STACK_DEPTH, BPF_F_USER_BUILD_ID } from './maps/stackmap.js';
 import type { BpfMap } from './maps/map.js';
@@ -294,12 +294,13 @@ function perfEventOutput(vm: BpfVm): number {
   if (size < 0) return FAULT_HELPER_ARG;
   const data = memArg(vm, 4, size, false);
   if (!data) return FAULT_HELPER_ARG;
+  // Flags above BPF_F_INDEX_MASK are invalid; what remains is the index (or BPF_F_CURRENT_CPU).
   const flags = vm.rh[3] === 0 ? vm.rl[3]! >>> 0 : -1;
   if (flags < 0) {
     setR0(vm, -EINVAL);
     return VM_OK;
   }
-  setR0(vm, map.output(flags & BPF_F_INDEX_MASK, data.u8, vm.argOff, size));
+  setR0(vm, map.output(flags, data.u8, vm.argOff, size));
   return VM_OK;
 }
 

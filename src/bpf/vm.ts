@@ -7,7 +7,8 @@
 // the bytecode: an unverified program can fault, never corrupt the host.
 
 import {
-  FAULT_BAD_HELPER, FAULT_BUDGET, FAULT_CALL_DEPTH, FAULT_FELL_OFF, FAULT_READ, FAULT_WRITE, VM_OK, faultMessage,
+  FAULT_BAD_HELPER, FAULT_BUDGET, FAULT_CALL_DEPTH, FAULT_FELL_OFF, FAULT_HELPER_ARG, FAULT_READ, FAULT_WRITE, VM_OK,
+  faultMessage,
 } from './fault.js';
 import type { BpfHost } from './host.js';
 import { HELPER_IMPLS, type HelperFn } from './helpers.js';
@@ -96,7 +97,7 @@ export class BpfVm {
     const detail =
       status === FAULT_BUDGET ? String(this.budget)
       : status === FAULT_CALL_DEPTH ? String(MAX_CALL_FRAMES)
-      : status === FAULT_BAD_HELPER ? `#${this.faultSize}`
+      : status === FAULT_BAD_HELPER || status === FAULT_HELPER_ARG ? `#${this.faultSize}`
       : String(this.faultSize);
     return faultMessage(status, this.faultPc, toU64(this.faultLo, this.faultHi), detail);
   }
