@@ -131,10 +131,10 @@ export class StandaloneHost implements BpfHost {
   numaNodeId(): number {
     return 0;
   }
-  readMemory(): boolean {
+  readMemory(_dst: Uint8Array, _dstOff: number, _size: number, _lo: number, _hi: number, _user: boolean): boolean {
     return false;
   }
-  getStack(): number {
+  getStack(_user: boolean, _out: Uint32Array): number {
     return 0;
   }
   formatPointer(lo: number, hi: number): string {
@@ -146,10 +146,10 @@ export class StandaloneHost implements BpfHost {
   tracePrintk(text: string): void {
     this.printk.push(text);
   }
-  sendSignal(): number {
+  sendSignal(_sig: number): number {
     return -22;
   }
-  overrideReturn(): number {
+  overrideReturn(_lo: number, _hi: number): number {
     return -22;
   }
   funcIp(out: Int32Array): void {

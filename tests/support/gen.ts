@@ -45,7 +45,7 @@ export const anyInsn: fc.Arbitrary<Insn[]> = fc.oneof(
   fc.integer({ min: -5, max: 220 }).map((id) => [insn(0x85, 0, 0, 0, id)]),
   imm32.map((i) => [insn(0x85, 0, 1, 0, i)]),
   reg.map((d) => [insn(0x8d, d)]),
-  fc.constant([insn(0x95)]),
+  fc.constant<Insn[]>([insn(0x95)]),
 );
 
 export const anyProgram: fc.Arbitrary<Insn[]> = fc.array(anyInsn, { minLength: 1, maxLength: 40 }).map((xs) => xs.flat());
