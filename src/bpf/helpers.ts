@@ -6,7 +6,7 @@
 import { EFAULT, EINVAL } from './errno.js';
 import { FAULT_HELPER_ARG, VM_OK } from './fault.js';
 import { helperName, HELPER_NAMES } from './helper_ids.js';
-import type { Region } from './memory.js';
+import { copyBytes, type Region } from './memory.js';
 import { PerfEventArray } from './maps/perf_event_array.js';
 import { RingBufMap } from './maps/ringbuf.js';
 import { StackTraceMap, BPF_F_USER_STACK, BPF_F_SKIP_FIELD_MASK, PERF_MAX_STACK_DEPTH, BPF_F_USER_BUILD_ID } from './maps/stackmap.js';
@@ -127,7 +127,7 @@ function readAny(vm: BpfVm, dst: Uint8Array, dstOff: number, size: number, lo: n
   if (!user) {
     const r = vm.as.resolve(lo, hi, size, false);
     if (r) {
-      dst.set(r.u8.subarray(vm.as.off, vm.as.off + size), dstOff);
+      copyBytes(dst, dstOff, r.u8, vm.as.off, size);
       return true;
     }
   }

@@ -103,3 +103,11 @@ export class AddressSpace {
     return r.kind === RegionKind.MapHeader ? r.map : null;
   }
 }
+
+/**
+ * dst[d..d+n) = src[s..s+n). TypedArray.set would need a subarray view, an allocation, on paths
+ * that run at every probe hit; keys and values are short, so a loop costs no more.
+ */
+export function copyBytes(dst: Uint8Array, d: number, src: Uint8Array, s: number, n: number): void {
+  for (let i = 0; i < n; i++) dst[d + i] = src[s + i]!;
+}

@@ -2,6 +2,7 @@
 // at a stride of round_up(value_size, 8); the key is a u32 index.
 
 import { E2BIG, EEXIST, EINVAL, ENOENT } from '../errno.js';
+import { copyBytes } from '../memory.js';
 import {
   BPF_EXIST, BPF_F_NUMA_NODE, BPF_F_RDONLY, BPF_F_WRONLY, BPF_MAP_TYPE, BPF_NOEXIST, BpfMap, readU32,
   roundUp8, writeU32, type MapAttr, type MapEnv,
@@ -50,7 +51,7 @@ export class ArrayMap extends BpfMap {
     const index = readU32(k, ko);
     if (index >= this.maxEntries) return -E2BIG;
     if (flags === BPF_NOEXIST) return -EEXIST;
-    this.values!.u8.set(v.subarray(vo, vo + this.valueSize), this.offset(index, this.env.cpu()));
+    copyBytes(this.values!.u8, this.offset(index, this.env.cpu()), v, vo, this.valueSize);
     return 0;
   }
 

@@ -8,6 +8,7 @@
 
 import { E2BIG, EEXIST, EINVAL, ENOENT, ENOMEM } from '../errno.js';
 import { BpfLru } from './bpf_lru_list.js';
+import { copyBytes } from '../memory.js';
 import { jhash } from './jhash.js';
 import {
   BPF_EXIST, BPF_F_NO_COMMON_LRU, BPF_F_NO_PREALLOC, BPF_F_NUMA_NODE, BPF_F_RDONLY, BPF_F_WRONLY,
@@ -48,7 +49,7 @@ export class HashMap extends BpfMap {
   private readonly nElems: number;
   private readonly vstride: number;
   private readonly keys: Uint8Array;
-  private readonly hashes: Uint32Array;
+  private readonly hashes: Int32Array;
   private readonly chain: Int32Array;
   private readonly buckets: Int32Array;
   private readonly freelist: PcpuFreelist | null;
@@ -68,12 +69,12 @@ export class HashMap extends BpfMap {
       this.maxEntries = m;
     }
     this.nBuckets = roundupPowOfTwo(this.maxEntries);
-    this.hashrnd = this.flags & BPF_F_ZERO_SEED ? 0 : env.random32() >>> 0;
+    this.hashrnd = this.flags & BPF_F_ZERO_SEED ? 0 : env.random32() | 0;
     const extra = !this.percpu && !isLru;
     this.nElems = this.maxEntries + (extra ? env.nrCpus : 0);
     this.vstride = roundUp8(this.valueSize);
     this.keys = new Uint8Array(this.nElems * this.keySize);
-    this.hashes = new Uint32Array(this.nElems);
+    this.hashes = new Int32Array(this.nElems);
     this.chain = new Int32Array(this.nElems).fill(-1);
     this.buckets = new Int32Array(this.nBuckets).fill(-1);
     this.allocValues(this.nElems * this.vstride * (this.percpu ? env.nrCpus : 1));
@@ -146,7 +147,7 @@ export class HashMap extends BpfMap {
   }
 
   private setKey(e: number, k: Uint8Array, ko: number): void {
-    this.keys.set(k.subarray(ko, ko + this.keySize), e * this.keySize);
+    copyBytes(this.keys, e * this.keySize, k, ko, this.keySize);
   }
 
   /** pcpu_copy_value: one CPU's copy from a program, or every CPU's from user space. */
@@ -155,7 +156,7 @@ export class HashMap extends BpfMap {
     if (!onAllCpus) {
       const cpu = this.env.cpu();
       if (zeroOthers) vals.fill(0, e * this.env.nrCpus * this.vstride, (e + 1) * this.env.nrCpus * this.vstride);
-      vals.set(v.subarray(vo, vo + this.valueSize), this.valueOffset(e, cpu));
+      copyBytes(vals, this.valueOffset(e, cpu), v, vo, this.valueSize);
       return;
     }
     vals.set(v.subarray(vo, vo + this.vstride * this.env.nrCpus), this.valueOffset(e, 0));
@@ -202,7 +203,7 @@ export class HashMap extends BpfMap {
       if (e < 0) return -E2BIG;
     }
     this.setKey(e, k, ko);
-    this.values!.u8.set(v.subarray(vo, vo + this.valueSize), e * this.vstride);
+    copyBytes(this.values!.u8, e * this.vstride, v, vo, this.valueSize);
     this.linkHead(e, hash);
     if (old >= 0) this.unlinkNode(old);
     return 0;
@@ -213,7 +214,7 @@ export class HashMap extends BpfMap {
     const e = lru.popFree(this.env.cpu());
     if (e < 0) return -ENOMEM;
     this.setKey(e, k, ko);
-    this.values!.u8.set(v.subarray(vo, vo + this.valueSize), e * this.vstride);
+    copyBytes(this.values!.u8, e * this.vstride, v, vo, this.valueSize);
     const old = this.lookupRaw(hash, k, ko);
     if ((old >= 0 && flags === BPF_NOEXIST) || (old < 0 && flags === BPF_EXIST)) {
       lru.pushFree(e);

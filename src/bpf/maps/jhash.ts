@@ -28,7 +28,10 @@ function final(): void {
 
 const u32le = (k: Uint8Array, p: number): number => k[p]! | (k[p + 1]! << 8) | (k[p + 2]! << 16) | (k[p + 3]! << 24);
 
-/** jhash(key, length, initval) over `length` bytes of `k` from `off`; returns uint32. */
+/**
+ * jhash(key, length, initval) over `length` bytes of `k` from `off`. The u32 comes back as int32:
+ * a uint32 above 2^30 would be boxed on every return.
+ */
 export function jhash(k: Uint8Array, off: number, length: number, initval: number): number {
   a = b = c = (JHASH_INITVAL + length + initval) | 0;
   let p = off;
@@ -40,7 +43,7 @@ export function jhash(k: Uint8Array, off: number, length: number, initval: numbe
     length -= 12;
     p += 12;
   }
-  if (length === 0) return c >>> 0;
+  if (length === 0) return c;
   // The last block, fewer than 13 bytes, as the kernel's fall-through switch adds them.
   for (let i = length - 1; i >= 0; i--) {
     const v = k[p + i]! << ((i & 3) * 8);
@@ -49,10 +52,10 @@ export function jhash(k: Uint8Array, off: number, length: number, initval: numbe
     else a = (a + v) | 0;
   }
   final();
-  return c >>> 0;
+  return c;
 }
 
-/** jhash2(k, length, initval) over `length` u32 words of `k` from word `off`; returns uint32. */
+/** jhash2(k, length, initval) over `length` u32 words of `k` from word `off`; returns the u32 as int32. */
 export function jhash2(k: Uint32Array | Int32Array, off: number, length: number, initval: number): number {
   a = b = c = (JHASH_INITVAL + (length << 2) + initval) | 0;
   let p = off;
@@ -64,10 +67,10 @@ export function jhash2(k: Uint32Array | Int32Array, off: number, length: number,
     length -= 3;
     p += 3;
   }
-  if (length === 0) return c >>> 0;
+  if (length === 0) return c;
   if (length === 3) c = (c + k[p + 2]!) | 0;
   if (length >= 2) b = (b + k[p + 1]!) | 0;
   a = (a + k[p]!) | 0;
   final();
-  return c >>> 0;
+  return c;
 }

@@ -6,6 +6,7 @@
 // copied back to the start, which is what the second mapping makes the consumer see.
 
 import { EAGAIN, EINVAL, EOPNOTSUPP } from '../errno.js';
+import { copyBytes } from '../memory.js';
 import { BPF_F_NUMA_NODE, BpfMap, type MapAttr, type MapEnv } from './map.js';
 import { PAGE_SIZE } from './perf_event.js';
 
@@ -91,7 +92,7 @@ export class RingBufMap extends BpfMap {
     if (flags & ~(BPF_RB_NO_WAKEUP | BPF_RB_FORCE_WAKEUP)) return -EINVAL;
     const at = this.reserve(size);
     if (at < 0) return -EAGAIN;
-    this.values!.u8.set(src.subarray(off, off + size), at);
+    copyBytes(this.values!.u8, at, src, off, size);
     this.commit(at, flags, false);
     return 0;
   }

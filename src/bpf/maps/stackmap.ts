@@ -36,7 +36,7 @@ export class StackTraceMap extends BpfMap {
   readonly nBuckets: number;
   readonly maxDepth: number;
   private readonly buckets: Int32Array;
-  private readonly hashes: Uint32Array;
+  private readonly hashes: Int32Array;
   private readonly nrs: Int32Array;
   /** Each element's instruction pointers as (lo, hi) u32 pairs. */
   private readonly ips: Uint32Array;
@@ -47,7 +47,7 @@ export class StackTraceMap extends BpfMap {
     this.nBuckets = roundupPowOfTwo(this.maxEntries);
     this.maxDepth = this.valueSize / 8;
     this.buckets = new Int32Array(this.nBuckets).fill(-1);
-    this.hashes = new Uint32Array(this.maxEntries);
+    this.hashes = new Int32Array(this.maxEntries);
     this.nrs = new Int32Array(this.maxEntries);
     this.ips = new Uint32Array(this.maxEntries * this.maxDepth * 2);
     this.freelist = new PcpuFreelist(this.maxEntries, env.nrCpus);
@@ -75,7 +75,8 @@ export class StackTraceMap extends BpfMap {
     const cpu = this.env.cpu();
     const e = this.freelist.pop(cpu);
     if (e < 0) return -ENOMEM;
-    this.ips.set(trace.subarray(skip * 2, (skip + nr) * 2), e * this.maxDepth * 2);
+    const base = e * this.maxDepth * 2;
+    for (let i = 0; i < nr * 2; i++) this.ips[base + i] = trace[skip * 2 + i]!;
     this.hashes[e] = hash;
     this.nrs[e] = nr;
     this.buckets[id] = e;
