@@ -322,7 +322,7 @@ function parseKernel(t: string, line: number, at: number, pending: Pending[], op
   if (s === 'exit') return [insn(BPF_JMP | BPF_EXIT)];
   if ((m = /^goto (\S+)$/.exec(s))) return [insn(BPF_JMP | BPF_JA, 0, 0, jumpTarget(m[1]!, line, at, pending, 'off'))];
   if ((m = /^gotol (\S+)$/.exec(s))) return [insn(BPF_JMP32 | BPF_JA, 0, 0, 0, jumpTarget(m[1]!, line, at, pending, 'imm'))];
-  if ((m = /^callx r(\d+)$/.exec(s))) return [insn(BPF_JMP | BPF_CALL | BPF_X, regNum('r' + m[1], line))];
+  if ((m = /^callx %?r(\d+)$/.exec(s))) return [insn(BPF_JMP | BPF_CALL | BPF_X, regNum('r' + m[1], line))];
   if ((m = /^call (pc[+-]\d+)$/.exec(s))) return [insn(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, jumpTarget(m[1]!, line, at, pending, 'imm'))];
   if ((m = /^call ([A-Za-z_][\w]*)(?:#(-?\d+))?$/.exec(s))) {
     const byName = helperId(m[1]!);

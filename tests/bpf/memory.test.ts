@@ -2,6 +2,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { FAULT_BUDGET, FAULT_CALL_DEPTH, FAULT_FELL_OFF, FAULT_READ, FAULT_WRITE } from '../../src/bpf/fault.js';
+import { assemble } from '../../src/bpf/asm.js';
+import { StandaloneHost } from '../../src/bpf/host.js';
+import { BPF_PROG_TYPE, BpfSubsystem } from '../../src/bpf/syscall.js';
 import { runBoth } from '../support/run.js';
 
 const mem = (...bytes: number[]): Uint8Array => new Uint8Array(bytes);
@@ -141,5 +144,32 @@ describe('BPF-to-BPF calls', () => {
     const r = runBoth(prog(8));
     expect(r.status).toBe(FAULT_CALL_DEPTH);
     expect(r.fault).toBe('call depth exceeds 8 frames at insn 6');
+  });
+});
+
+describe('legacy packet loads (LD_ABS, LD_IND)', () => {
+  const pkt = new Uint8Array([0x45, 0x00, 0x00, 0x54, 0xde, 0xad, 0xbe, 0xef, 0x11]);
+  const runPkt = (src: string): { err: number; retval: bigint } => {
+    const bpf = new BpfSubsystem(new StandaloneHost());
+    const fd = bpf.progLoad({ progType: BPF_PROG_TYPE.socket_filter, insns: assemble(src) });
+    return bpf.progTestRun(fd, { data: pkt });
+  };
+  it('read the packet big-endian', () => {
+    expect(runPkt('ldabsw 4\nexit').retval).toBe(0xdeadbeefn);
+    expect(runPkt('ldabsh 2\nexit').retval).toBe(0x54n);
+    expect(runPkt('ldabsb 8\nexit').retval).toBe(0x11n);
+    expect(runPkt('mov %r7, 3\nldindh %r7, 3\nexit').retval).toBe(0xbeefn);
+  });
+  it('end the program with 0 when out of bounds, from any depth', () => {
+    expect(runPkt('mov %r0, 9\nldabsw 6\nmov %r0, 7\nexit').retval).toBe(0n);
+    expect(runPkt('call local f\nmov %r0, 7\nexit\nf:\nmov %r7, -1\nldindb %r7, 0\nmov %r0, 5\nexit')).toEqual({ err: 0, retval: 0n });
+  });
+});
+
+describe('callx', () => {
+  it('calls the helper whose id is in the register', () => {
+    expect(runBoth('mov %r2, 7\ncall %r2\nrsh %r0, 32\nexit').r0).toBe(0n);
+    const r = runBoth('mov %r3, 9999\ncallx %r3\nexit');
+    expect(r.fault).toBe('call to unknown helper #9999 at insn 1');
   });
 });
