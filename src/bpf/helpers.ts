@@ -11,6 +11,7 @@ import { PerfEventArray } from './maps/perf_event_array.js';
 import { RingBufMap } from './maps/ringbuf.js';
 import { StackTraceMap, BPF_F_USER_STACK, BPF_F_SKIP_FIELD_MASK, PERF_MAX_STACK_DEPTH, BPF_F_USER_BUILD_ID } from './maps/stackmap.js';
 import type { BpfMap } from './maps/map.js';
+import type { BpfHost } from './host.js';
 import type { BpfVm } from './vm.js';
 
 export type ArgType =
@@ -190,36 +191,29 @@ function readStr(vm: BpfVm, dst: Uint8Array, off: number, size: number, lo: numb
 // ---------------------------------------------------------------------------------------------
 // The current task, time, CPU.
 
-function ktimeGetNs(vm: BpfVm): number {
-  setR0(vm, vm.host.ktimeGetNs());
+/** A helper whose result is a number from the host below 2^53. */
+const fromHost = (f: (h: BpfHost) => number): HelperFn => (vm) => {
+  setR0(vm, f(vm.host));
   return VM_OK;
-}
+};
 
-function ktimeGetBootNs(vm: BpfVm): number {
-  setR0(vm, vm.host.ktimeGetBootNs());
+/** A helper whose 64-bit result the host writes as a (lo, hi) pair. */
+const pairFromHost = (f: (h: BpfHost, out: Int32Array) => void): HelperFn => (vm) => {
+  f(vm.host, vm.pair);
+  vm.rl[0] = vm.pair[0]!;
+  vm.rh[0] = vm.pair[1]!;
   return VM_OK;
-}
+};
 
-function jiffies64(vm: BpfVm): number {
-  setR0(vm, vm.host.jiffies64());
-  return VM_OK;
-}
-
-function getPrandomU32(vm: BpfVm): number {
-  vm.rl[0] = vm.host.prandomU32() | 0;
-  vm.rh[0] = 0;
-  return VM_OK;
-}
-
-function getSmpProcessorId(vm: BpfVm): number {
-  setR0(vm, vm.host.cpu());
-  return VM_OK;
-}
-
-function getNumaNodeId(vm: BpfVm): number {
-  setR0(vm, vm.host.numaNodeId());
-  return VM_OK;
-}
+const ktimeGetNs = fromHost((h) => h.ktimeGetNs());
+const ktimeGetBootNs = fromHost((h) => h.ktimeGetBootNs());
+const jiffies64 = fromHost((h) => h.jiffies64());
+const getPrandomU32 = fromHost((h) => h.prandomU32());
+const getSmpProcessorId = fromHost((h) => h.cpu());
+const getNumaNodeId = fromHost((h) => h.numaNodeId());
+const getCurrentTask = pairFromHost((h, out) => h.currentTask(out));
+const getCurrentCgroupId = pairFromHost((h, out) => h.currentCgroupId(out));
+const getFuncIp = pairFromHost((h, out) => h.funcIp(out));
 
 function getCurrentPidTgid(vm: BpfVm): number {
   vm.rl[0] = vm.host.currentPid() | 0;
@@ -250,27 +244,6 @@ function getCurrentComm(vm: BpfVm): number {
   }
   dst.u8[off + size - 1] = 0;
   setR0(vm, 0);
-  return VM_OK;
-}
-
-function getCurrentTask(vm: BpfVm): number {
-  vm.host.currentTask(vm.pair);
-  vm.rl[0] = vm.pair[0]!;
-  vm.rh[0] = vm.pair[1]!;
-  return VM_OK;
-}
-
-function getCurrentCgroupId(vm: BpfVm): number {
-  vm.host.currentCgroupId(vm.pair);
-  vm.rl[0] = vm.pair[0]!;
-  vm.rh[0] = vm.pair[1]!;
-  return VM_OK;
-}
-
-function getFuncIp(vm: BpfVm): number {
-  vm.host.funcIp(vm.pair);
-  vm.rl[0] = vm.pair[0]!;
-  vm.rh[0] = vm.pair[1]!;
   return VM_OK;
 }
 

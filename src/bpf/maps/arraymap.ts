@@ -85,13 +85,18 @@ export class ArrayMap extends BpfMap {
   }
 
   override sysGetNextKey(key: Uint8Array | null, out: Uint8Array): number {
-    const index = key ? readU32(key, 0) : 0xffffffff;
-    if (index >= this.maxEntries) {
-      writeU32(out, 0, 0);
-      return 0;
-    }
-    if (index === this.maxEntries - 1) return -ENOENT;
-    writeU32(out, 0, index + 1);
+    return arrayGetNextKey(this.maxEntries, key, out);
+  }
+}
+
+/** array_map_get_next_key: index + 1, 0 for a missing or out-of-range key, -ENOENT after the last. */
+export function arrayGetNextKey(maxEntries: number, key: Uint8Array | null, out: Uint8Array): number {
+  const index = key ? readU32(key, 0) : 0xffffffff;
+  if (index >= maxEntries) {
+    writeU32(out, 0, 0);
     return 0;
   }
+  if (index === maxEntries - 1) return -ENOENT;
+  writeU32(out, 0, index + 1);
+  return 0;
 }

@@ -2,7 +2,8 @@
 // User space stores fds; programs write through bpf_perf_event_output().
 
 import { E2BIG, EBADF, EINVAL, ENOENT, EOPNOTSUPP } from '../errno.js';
-import { BPF_EXIST, BPF_NOEXIST, BpfMap, readU32, writeU32, type MapAttr, type MapEnv } from './map.js';
+import { arrayGetNextKey } from './arraymap.js';
+import { BPF_EXIST, BPF_NOEXIST, BpfMap, readU32, type MapAttr, type MapEnv } from './map.js';
 import type { PerfEvent } from './perf_event.js';
 
 export function perfEventArrayAllocCheck(attr: MapAttr): number {
@@ -67,13 +68,6 @@ export class PerfEventArray extends BpfMap {
   }
 
   override sysGetNextKey(key: Uint8Array | null, out: Uint8Array): number {
-    const index = key ? readU32(key, 0) : 0xffffffff;
-    if (index >= this.maxEntries) {
-      writeU32(out, 0, 0);
-      return 0;
-    }
-    if (index === this.maxEntries - 1) return -ENOENT;
-    writeU32(out, 0, index + 1);
-    return 0;
+    return arrayGetNextKey(this.maxEntries, key, out);
   }
 }
