@@ -17,6 +17,7 @@ import { PerfEventArray, perfEventArrayAllocCheck } from './maps/perf_event_arra
 import { RingBufMap, ringbufAllocCheck } from './maps/ringbuf.js';
 import { StackTraceMap, stackAllocCheck } from './maps/stackmap.js';
 import { loadProgram, progTag, LoadedProgram } from './program.js';
+import { MAX_INSNS } from './validate.js';
 import { BpfVm } from './vm.js';
 
 export const BPF_PROG_TYPE = {
@@ -223,7 +224,7 @@ export class BpfSubsystem {
     if (!validName(name)) return -EINVAL;
     if (!Object.values(BPF_PROG_TYPE).includes(attr.progType as 0)) return -EINVAL;
     if (attr.insns.length === 0) return -EINVAL;
-    if (attr.insns.length > 1_000_000) return -E2BIG;
+    if (attr.insns.length > MAX_INSNS) return -E2BIG;
     const loaded = loadProgram(attr.insns, (fd) => this.mapByFd(fd));
     if (!(loaded instanceof LoadedProgram)) {
       log.push(loaded.message);
