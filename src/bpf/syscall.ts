@@ -18,6 +18,7 @@ import { RingBufMap, ringbufAllocCheck } from './maps/ringbuf.js';
 import { StackTraceMap, stackAllocCheck } from './maps/stackmap.js';
 import { loadProgram, progTag, LoadedProgram } from './program.js';
 import { MAX_INSNS } from './validate.js';
+import type { MapInfo } from './verifier/reg_state.js';
 import { BpfVm } from './vm.js';
 
 export const BPF_PROG_TYPE = {
@@ -89,6 +90,13 @@ export class BpfSubsystem {
   mapByFd(fd: number): BpfMap | null {
     const o = this.fds[fd];
     return o?.kind === 'map' ? o.map : null;
+  }
+
+  /** What the verifier knows of the map behind fd. */
+  mapInfo(fd: number): MapInfo | null {
+    const map = this.mapByFd(fd);
+    if (!map) return null;
+    return { type: map.type, keySize: map.keySize, valueSize: map.valueSize, maxEntries: map.maxEntries, id: map.id, addr: map.header.address() };
   }
 
   progByFd(fd: number): BpfProg | null {

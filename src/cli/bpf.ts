@@ -13,6 +13,10 @@ import { AddressSpace, RegionKind } from '../bpf/memory.js';
 import { loadProgram, LoadedProgram } from '../bpf/program.js';
 import { BpfVm, DEFAULT_BUDGET } from '../bpf/vm.js';
 import { VM_OK } from '../bpf/fault.js';
+import { strerror } from '../bpf/errno.js';
+import { BPF_MAP_TYPE, type MapTypeName } from '../bpf/maps/map.js';
+import { BpfSubsystem } from '../bpf/syscall.js';
+import { bpfCheck } from '../bpf/verifier/verifier.js';
 import { CommandError, UsageError } from './errors.js';
 import { HexError, parseHex, toHex } from './hex.js';
 import { readInput } from './io.js';
@@ -31,6 +35,14 @@ Commands:
   disasm                print bytecode (hex on stdin, or --hex HEX) as the kernel's listing
       --hex HEX         the program, instead of stdin
       --kernel V        6.x (default, as bpftool prints today) or 5.0 (as Linux 5.0 prints)
+  verify                run the verifier on bytecode (hex on stdin, or --hex HEX); prints its log
+                        and exits 0 if it accepts the program, 1 if it rejects it
+      --type T          kprobe (default), tracepoint or socket_filter
+      --map SPEC        TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES, repeatable; a map-fd ld_imm64
+                        with immediate k names the k-th
+      --log-level N     1 (default) or 2, as the bpf() syscall's log_level
+      --kernel V        5.0 (default, the emulated kernel's) or 6.x (today's)
+      --unprivileged    verify as a user without CAP_SYS_ADMIN
 `;
 
 function programBytes(hexOpt: string | undefined, io: Io): Uint8Array {
@@ -96,6 +108,53 @@ function cmdDisasm(args: string[], io: Io): number {
   return 0;
 }
 
+const PROG_TYPES = ['kprobe', 'tracepoint', 'socket_filter'] as const;
+
+function cmdVerify(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      hex: { type: 'string' },
+      type: { type: 'string', default: 'kprobe' },
+      map: { type: 'string', multiple: true, default: [] },
+      'log-level': { type: 'string', default: '1' },
+      kernel: { type: 'string', default: '5.0' },
+      unprivileged: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length) throw new UsageError('bpf verify reads hex from stdin or --hex');
+  const type = values.type as (typeof PROG_TYPES)[number];
+  if (!PROG_TYPES.includes(type)) throw new UsageError(`--type must be one of ${PROG_TYPES.join(', ')}, not '${values.type}'`);
+  if (values.kernel !== '5.0' && values.kernel !== '6.x') throw new UsageError(`--kernel must be 5.0 or 6.x, not '${values.kernel}'`);
+  const level = Number(values['log-level']);
+  if (level !== 1 && level !== 2) throw new UsageError(`--log-level must be 1 or 2, not '${values['log-level']}'`);
+  const bpf = new BpfSubsystem(new StandaloneHost({ nrCpus: 4 }));
+  const fds: number[] = [];
+  for (const spec of values.map) {
+    const m = /^([a-z_]+):(\d+|0x[0-9a-f]+):(\d+|0x[0-9a-f]+):(\d+|0x[0-9a-f]+)$/i.exec(spec);
+    const mapType = m ? BPF_MAP_TYPE[m[1] as MapTypeName] : undefined;
+    if (!m || mapType === undefined) throw new UsageError(`--map ${spec}: expected TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES with TYPE one of hash, array, percpu_hash, percpu_array, lru_hash, stack_trace, perf_event_array, ringbuf`);
+    const fd = bpf.mapCreate({ mapType, keySize: Number(m[2]), valueSize: Number(m[3]), maxEntries: Number(m[4]) });
+    if (fd < 0) throw new CommandError(`--map ${spec}: BPF_MAP_CREATE failed: ${strerror(fd)}`);
+    fds.push(fd);
+  }
+  const insns = decodeInsns(programBytes(values.hex, io)).map((x, i, all) =>
+    x.code === 0x18 && (x.src === 1 || x.src === 2) && (i === 0 || all[i - 1]!.code !== 0x18) ? { ...x, imm: fds[x.imm - 1] ?? x.imm } : x,
+  );
+  const res = bpfCheck(insns, {
+    progType: type,
+    kernel: values.kernel,
+    logLevel: level,
+    privileged: !values.unprivileged,
+    resolveMap: (fd) => bpf.mapInfo(fd),
+  });
+  io.stdout(res.log);
+  if (res.ok) return 0;
+  io.stderr(`${res.message}\n`);
+  return 1;
+}
+
 export function bpfCommand(args: string[], io: Io): number {
   const [sub, ...rest] = args;
   try {
@@ -103,6 +162,7 @@ export function bpfCommand(args: string[], io: Io): number {
       case 'run': return cmdRun(rest, io);
       case 'asm': return cmdAsm(rest, io);
       case 'disasm': return cmdDisasm(rest, io);
+      case 'verify': return cmdVerify(rest, io);
       case undefined:
       case '-h':
       case '--help':

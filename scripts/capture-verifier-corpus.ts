@@ -1,0 +1,27 @@
+// Dev script (root, a kernel with BPF): loads every program of tests/golden/verifier/corpus into
+// this machine's kernel with ../shared/tools/kernel-verify.py and stores the kernel's verdict,
+// its rejection message and its processed-instruction count beside it as NAME.kernel.
+// Run: npx tsx scripts/capture-verifier-corpus.ts
+
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeInsns } from '../src/bpf/isa.js';
+import { CORPUS_DIR, loadCorpus } from '../tests/support/corpus.js';
+
+const tool = process.env.KERNEL_VERIFY ?? '../shared/tools/kernel-verify.py';
+const kernel = spawnSync('uname', ['-r'], { encoding: 'utf8' }).stdout.trim();
+let accepted = 0;
+const programs = loadCorpus();
+for (const p of programs) {
+  const hex = Buffer.from(encodeInsns(p.insns)).toString('hex');
+  const args = [tool, '--hex', hex, '--type', p.type, '--log-level', '1', ...p.maps.flatMap((m) => ['--map', m])];
+  const r = spawnSync('python3', args, { encoding: 'utf8' });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`${p.name}: kernel-verify failed: ${r.stderr}`);
+  const processed = /processed (\d+) insns/.exec(r.stdout)?.[1] ?? '0';
+  const verdict = r.status === 0 ? 'accept' : 'reject';
+  if (verdict === 'accept') accepted++;
+  const message = verdict === 'reject' ? r.stderr.trim().split('\n').at(-1)! : '';
+  writeFileSync(join(CORPUS_DIR, `${p.name}.kernel`), `# Linux ${kernel}, verifier log level 1, privileged\nverdict: ${verdict}\nmessage: ${message}\nprocessed: ${processed}\n`);
+}
+console.log(`${programs.length} programs: ${accepted} accepted, ${programs.length - accepted} rejected`);

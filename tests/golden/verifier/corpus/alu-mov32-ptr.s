@@ -1,0 +1,3 @@
+# type: kprobe
+w0 = w1
+exit

@@ -1,0 +1,4 @@
+# type: kprobe
+w1 += 2
+r0 = 0
+exit

@@ -1,0 +1,4 @@
+# type: kprobe
+r1 *= 2
+r0 = 0
+exit

@@ -1,0 +1,4 @@
+# type: kprobe
+w0 = 1
+w0 <<= 32
+exit

@@ -1,0 +1,4 @@
+# type: kprobe
+r0 = 1
+r0 >>= -1
+exit

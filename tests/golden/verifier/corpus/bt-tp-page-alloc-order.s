@@ -1,0 +1,6 @@
+# type: tracepoint
+r6 = r1
+r0 = 0
+r2 = *(u32 *)(r6 +16)
+r0 += r2
+exit

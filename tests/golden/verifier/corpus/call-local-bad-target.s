@@ -1,0 +1,4 @@
+# type: kprobe
+call pc+40
+r0 = 0
+exit

@@ -1,0 +1,30 @@
+# type: kprobe
+call pc+2
+r0 = 0
+exit
+call pc+2
+r0 = 0
+exit
+call pc+2
+r0 = 0
+exit
+call pc+2
+r0 = 0
+exit
+call pc+2
+r0 = 0
+exit
+call pc+2
+r0 = 0
+exit
+call pc+2
+r0 = 0
+exit
+call pc+2
+r0 = 0
+exit
+call pc+2
+r0 = 0
+exit
+r0 = 0
+exit

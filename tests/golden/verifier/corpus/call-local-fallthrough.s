@@ -1,0 +1,4 @@
+# type: kprobe
+call pc+1
+exit
+r0 = 1

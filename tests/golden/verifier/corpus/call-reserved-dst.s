@@ -1,0 +1,4 @@
+# type: kprobe
+raw 8501000005000000
+r0 = 0
+exit

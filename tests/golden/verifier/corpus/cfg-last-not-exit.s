@@ -1,0 +1,3 @@
+# type: kprobe
+r0 = 0
+r0 += 1

@@ -1,0 +1,5 @@
+# type: kprobe
+r0 = 0
+exit
+r0 = 1
+exit

@@ -1,0 +1,3 @@
+# type: socket_filter
+r0 = *(u64 *)(r1 +0)
+exit

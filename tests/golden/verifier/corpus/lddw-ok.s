@@ -1,0 +1,3 @@
+# type: kprobe
+r0 = 0x123456789abcdef0
+exit

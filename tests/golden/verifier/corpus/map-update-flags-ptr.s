@@ -1,0 +1,13 @@
+# type: kprobe
+# map: hash:4:8:16
+*(u32 *)(r10 -4) = 0
+*(u64 *)(r10 -16) = 1
+r1 = map[id:1]
+r2 = r10
+r2 += -4
+r3 = r10
+r3 += -16
+r4 = r10
+call bpf_map_update_elem#2
+r0 = 0
+exit

@@ -1,0 +1,14 @@
+# type: kprobe
+# map: hash:4:8:16
+*(u32 *)(r10 -4) = 0
+r1 = map[id:1]
+r2 = r10
+r2 += -4
+call bpf_map_lookup_elem#1
+if r0 == 0x0 goto out
+r2 = r0
+r1 = map[id:1]
+call bpf_map_lookup_elem#1
+out:
+r0 = 0
+exit

@@ -1,0 +1,3 @@
+# type: kprobe
+r0 = r10
+exit

@@ -1,0 +1,4 @@
+# type: kprobe
+*(u32 *)(r10 -6) = 0
+r0 = 0
+exit

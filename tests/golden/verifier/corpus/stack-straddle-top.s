@@ -1,0 +1,4 @@
+# type: kprobe
+*(u64 *)(r10 -4) = 0
+r0 = 0
+exit
