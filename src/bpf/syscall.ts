@@ -17,7 +17,10 @@ import { PerfEventArray, perfEventArrayAllocCheck } from './maps/perf_event_arra
 import { RingBufMap, ringbufAllocCheck } from './maps/ringbuf.js';
 import { StackTraceMap, stackAllocCheck } from './maps/stackmap.js';
 import { loadProgram, progTag, LoadedProgram } from './program.js';
-import { MAX_INSNS } from './validate.js';
+import type { Dialect } from './verifier/options.js';
+import { BPF_MAXINSNS, DIALECTS } from './verifier/options.js';
+import { PROG_TYPE_IDS, type ProgTypeName } from './verifier/prog_types.js';
+import { bpfCheck, type VerifyResult } from './verifier/verifier.js';
 import type { MapInfo } from './verifier/reg_state.js';
 import { BpfVm } from './vm.js';
 
@@ -37,6 +40,17 @@ export interface ProgLoadAttr {
   insns: readonly Insn[];
   license?: string;
   name?: string;
+  /** The verifier log's level: 0 (none), 1 or 2. */
+  logLevel?: number;
+  /** A loader without CAP_SYS_ADMIN. */
+  unprivileged?: boolean;
+}
+
+/** What BPF_PROG_LOAD hands back besides the fd. */
+export interface ProgLoadLog {
+  log: string;
+  /** The verifier's result: per-instruction facts, statistics. */
+  verdict?: VerifyResult;
 }
 
 /** A loaded program: struct bpf_prog's fields a user can see (bpftool prog show). */
@@ -65,7 +79,8 @@ export class BpfSubsystem {
   private readonly vms: BpfVm[] = [];
   readonly mapEnv: MapEnv;
 
-  constructor(readonly host: BpfHost) {
+  /** The verifier's dialect and the kernel whose bpf() this is. */
+  constructor(readonly host: BpfHost, readonly kernel: Dialect = '5.0') {
     this.mapEnv = { as: this.as, nrCpus: host.nrCpus, cpu: () => host.cpu(), random32: () => host.random32() };
   }
 
@@ -224,26 +239,39 @@ export class BpfSubsystem {
   }
 
   /**
-   * BPF_PROG_LOAD. Until the verifier lands, a program is checked for well-formed instructions and
-   * map references only. Returns the fd, or -errno with the reason in `log`.
+   * BPF_PROG_LOAD: the verifier (in this machine's dialect) must accept the program. Returns the
+   * fd, or -errno; the verifier's log goes to `out.log`.
    */
-  progLoad(attr: ProgLoadAttr, log: string[] = []): number {
+  progLoad(attr: ProgLoadAttr, out: ProgLoadLog = { log: '' }): number {
     const name = attr.name ?? '';
     if (!validName(name)) return -EINVAL;
-    if (!Object.values(BPF_PROG_TYPE).includes(attr.progType as 0)) return -EINVAL;
-    if (attr.insns.length === 0) return -EINVAL;
-    if (attr.insns.length > MAX_INSNS) return -E2BIG;
+    const typeName = (Object.keys(PROG_TYPE_IDS) as ProgTypeName[]).find((k) => PROG_TYPE_IDS[k] === attr.progType);
+    if (!typeName) return -EINVAL;
+    const n = attr.insns.length;
+    if (n === 0 || n > (attr.unprivileged ? BPF_MAXINSNS : DIALECTS[this.kernel].maxInsnsPrivileged)) return -E2BIG;
+    const gpl = GPL_COMPATIBLE.has(attr.license ?? '');
+    const verdict = bpfCheck(attr.insns, {
+      progType: typeName,
+      kernel: this.kernel,
+      logLevel: attr.logLevel ?? 0,
+      privileged: !attr.unprivileged,
+      gplCompatible: gpl,
+      resolveMap: (fd) => this.mapInfo(fd),
+    });
+    out.log = verdict.log;
+    out.verdict = verdict;
+    if (!verdict.ok) return -verdict.errno;
     const loaded = loadProgram(attr.insns, (fd) => this.mapByFd(fd));
     if (!(loaded instanceof LoadedProgram)) {
-      log.push(loaded.message);
-      return /fd \d+ is not pointing/.test(loaded.message) ? -EBADF : -EINVAL;
+      out.log += loaded.message + '\n';
+      return -EINVAL;
     }
     const prog: BpfProg = {
       id: this.nextProgId++,
       type: attr.progType,
       name,
-      tag: progTag(attr.insns),
-      gplCompatible: GPL_COMPATIBLE.has(attr.license ?? ''),
+      tag: progTag(attr.insns, this.kernel),
+      gplCompatible: gpl,
       prog: loaded,
       runCnt: 0,
       runTimeNs: 0,

@@ -38,16 +38,16 @@ export function demo(io: Io): number {
   if (mapFd < 0) throw new CommandError(`map create failed: ${mapFd}`);
   // The listing names map 1; the program as loaded carries the map's fd, as libbpf patches it in.
   const patched = insns.map((x) => (x.src === 1 && x.code === 0x18 ? { ...x, imm: mapFd } : x));
-  const log: string[] = [];
-  const progFd = bpf.progLoad({ progType: BPF_PROG_TYPE.socket_filter, insns: patched, license: 'GPL', name: 'log2_hist' }, log);
-  if (progFd < 0) throw new CommandError(`program load failed: ${log.join('; ')}`);
+  const load = { log: '' };
+  const progFd = bpf.progLoad({ progType: BPF_PROG_TYPE.socket_filter, insns: patched, license: 'GPL', name: 'log2_hist', logLevel: 1 }, load);
+  if (progFd < 0) throw new CommandError(`program load failed:\n${load.log}`);
   const prog = bpf.progByFd(progFd)!;
 
   const out: string[] = [];
   out.push(`bpfbox: the BPF machine on ${path.replace(/.*\/examples\//, 'examples/')}`, '');
   out.push(`Assembled ${insns.length} instructions (${encodeInsns(insns).length} bytes), tag ${prog.tag}. As the kernel lists it:`, '');
   out.push(...disassemble(insns));
-  out.push('');
+  out.push('', `Loaded as a socket filter; the verifier (Linux 5.0's rules) accepted it: ${load.log.trim().split('\n').at(-1)}`, '');
 
   let executed = 0;
   const t0 = process.hrtime.bigint();

@@ -26,6 +26,12 @@ export interface DialectRules {
   readonly levelOneFailingPathOnly: boolean;
   /** 6.x: a ctx pointer may carry a fixed offset into its accesses. */
   readonly ctxFixedOff: boolean;
+  /** BPF_COMPLEXITY_LIMIT_INSNS: instructions the walk may process (131072 until 5.2). */
+  readonly complexityLimitInsns: number;
+  /** The program-size limit for privileged loads: BPF_MAXINSNS until 5.2, then the complexity limit. */
+  readonly maxInsnsPrivileged: number;
+  /** Branches waiting to be walked: BPF_COMPLEXITY_LIMIT_STACK in 5.0, _JMP_SEQ from 5.2. */
+  readonly jmpSeqLimit: number;
 }
 
 export const DIALECTS: Record<Dialect, DialectRules> = {
@@ -40,6 +46,9 @@ export const DIALECTS: Record<Dialect, DialectRules> = {
     statsOnFailure: false,
     levelOneFailingPathOnly: false,
     ctxFixedOff: false,
+    complexityLimitInsns: 131_072,
+    maxInsnsPrivileged: 4096,
+    jmpSeqLimit: 1024,
   },
   '6.x': {
     name: '6.x',
@@ -52,14 +61,14 @@ export const DIALECTS: Record<Dialect, DialectRules> = {
     statsOnFailure: true,
     levelOneFailingPathOnly: true,
     ctxFixedOff: false,
+    complexityLimitInsns: 1_000_000,
+    maxInsnsPrivileged: 1_000_000,
+    jmpSeqLimit: 8192,
   },
 };
 
-/** BPF_COMPLEXITY_LIMIT_INSNS (5.2+); the program-size limit for privileged loads too. */
-export const BPF_COMPLEXITY_LIMIT_INSNS = 1_000_000;
 /** BPF_MAXINSNS: the program-size limit for unprivileged loads. */
 export const BPF_MAXINSNS = 4096;
-export const BPF_COMPLEXITY_LIMIT_JMP_SEQ = 8192;
 export const BPF_COMPLEXITY_LIMIT_STATES = 64;
 export const BPF_MAX_VAR_OFF = 1 << 29;
 export const BPF_MAX_VAR_SIZ = 1 << 29;

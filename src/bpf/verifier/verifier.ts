@@ -21,7 +21,7 @@ import type { ArgType, HelperProto } from '../helpers.js';
 import { checkCfg, checkInsnTable, checkSubprogs, type Subprog } from './cfg.js';
 import { printState50, printState6, REG_TYPE_STR_50, REG_TYPE_STR_6, VerifierLog } from './log.js';
 import {
-  BPF_COMPLEXITY_LIMIT_INSNS, BPF_COMPLEXITY_LIMIT_JMP_SEQ, BPF_COMPLEXITY_LIMIT_STATES, BPF_MAX_VAR_OFF,
+  BPF_COMPLEXITY_LIMIT_STATES, BPF_MAX_VAR_OFF,
   BPF_MAX_VAR_SIZ, BPF_MAXINSNS, DIALECTS, type Dialect, type DialectRules,
 } from './options.js';
 import { ctxAccessOk, funcProto, mayAccessSkb, type ProgTypeName } from './prog_types.js';
@@ -143,7 +143,6 @@ export class Verifier {
   peakStates = 0;
   maxStatesPerInsn = 0;
   private curStates = 0;
-  private markReadWalk = 0;
   /** The acquired references (ringbuf records) of the current path: id -> allocating insn. */
   private refs = new Map<number, number>();
   /** 6.x log: what the current instruction touched. */
@@ -230,7 +229,6 @@ export class Verifier {
 
   private markRegRead(state: RegState, parent: RegState | null): void {
     let writes = parent === state.parent;
-    let walk = 0;
     while (parent) {
       if (writes && state.live & REG_LIVE_WRITTEN) break;
       if (parent.live & REG_LIVE_DONE) this.fail(EFAULT, `verifier BUG type ${this.typeStr(parent.type)} var_off ${parent.varOff.value} off ${parent.off}`);
@@ -238,9 +236,7 @@ export class Verifier {
       state = parent;
       parent = state.parent;
       writes = true;
-      walk++;
     }
-    if (walk > this.markReadWalk) this.markReadWalk = walk;
   }
 
   checkRegArg(regno: number, t: RegArg): void {
@@ -1637,6 +1633,7 @@ export class Verifier {
     }
     const map = this.opts.resolveMap(insn.imm);
     if (!map) this.fail(EFAULT, `fd ${insn.imm} is not pointing to valid bpf_map`);
+    markRegKnownZero(dst);
     if (insn.src === BPF_PSEUDO_MAP_FD) {
       dst.type = 'CONST_PTR_TO_MAP';
       dst.map = map;
@@ -1869,10 +1866,9 @@ export class Verifier {
     if (st.parent) st.parent.branches++;
     this.head.push({ st, insnIdx, prevInsnIdx, logPos: this.log.pos - 1 });
     this.pushedRefs.push(new Map(this.refs));
-    if (this.d.boundedLoops) {
-      if (this.head.length > BPF_COMPLEXITY_LIMIT_JMP_SEQ) this.fail(E2BIG, `The sequence of ${BPF_COMPLEXITY_LIMIT_JMP_SEQ} jumps is too complex.`);
-    } else if (this.head.length > 1024) {
-      this.fail(E2BIG, 'BPF program is too complex');
+    // Both kernels turn push_stack's failure into -EFAULT at the conditional jump.
+    if (this.head.length > this.d.jmpSeqLimit) {
+      this.fail(EFAULT, this.d.name === '5.0' ? 'BPF program is too complex' : `The sequence of ${this.head.length} jumps is too complex.`);
     }
     return st;
   }
@@ -1903,7 +1899,7 @@ export class Verifier {
       if (this.insnIdx >= this.n) this.fail(EFAULT, `invalid insn idx ${this.insnIdx} insn_cnt ${this.n}`);
       const insn = insns[this.insnIdx]!;
       const cls = BPF_CLASS(insn.code);
-      if (++this.processed > BPF_COMPLEXITY_LIMIT_INSNS) {
+      if (++this.processed > this.d.complexityLimitInsns) {
         this.fail(E2BIG, `BPF program is too large. Processed ${this.processed} insn`);
       }
       if (this.isStateVisited(this.insnIdx, prune) === 1) {
@@ -2083,8 +2079,8 @@ export class Verifier {
     }
     const ok = errno === 0;
     if (ok && this.d.levelOneFailingPathOnly && this.log.level === 1) this.log.reset(0);
-    if (ok || this.d.statsOnFailure) {
-      this.log.always(`processed ${this.processed} insns (limit ${BPF_COMPLEXITY_LIMIT_INSNS}) max_states_per_insn ${this.maxStatesPerInsn} total_states ${this.totalStates} peak_states ${this.peakStates} mark_read ${this.d.name === '5.0' ? this.markReadWalk : 0}\n`);
+    if (this.d.statsOnFailure) {
+      this.log.always(`processed ${this.processed} insns (limit ${this.d.complexityLimitInsns}) max_states_per_insn ${this.maxStatesPerInsn} total_states ${this.totalStates} peak_states ${this.peakStates} mark_read 0\n`);
     }
     return {
       ok,
@@ -2108,7 +2104,7 @@ export class Verifier {
 
   private check(): void {
     const d = this.d;
-    if (this.n === 0 || this.n > (this.privileged ? BPF_COMPLEXITY_LIMIT_INSNS : BPF_MAXINSNS)) {
+    if (this.n === 0 || this.n > (this.privileged ? this.d.maxInsnsPrivileged : BPF_MAXINSNS)) {
       this.lastMessage = this.n === 0 ? 'empty program' : `program of ${this.n} insns is too large`;
       throw new VerifierError(this.n === 0 ? EINVAL : E2BIG, this.lastMessage);
     }
@@ -2129,6 +2125,10 @@ export class Verifier {
     if ('errno' in cfg) this.fail(cfg.errno, cfg.message);
     this.explored = new Array(this.n).fill(null);
     this.doCheck(cfg.pruneHere);
+    // 5.0 closes do_check with its statistics, before the call chains' stack is added up.
+    if (d.name === '5.0') {
+      this.log.always(`processed ${this.processed} insns (limit ${d.complexityLimitInsns}), stack depth ${this.subprogs.map((s) => s.stackDepth).join('+')}\n`);
+    }
     this.checkMaxStackDepth();
   }
 }
