@@ -382,12 +382,13 @@ function parseKernel(t: string, line: number, at: number, pending: Pending[], op
     const code = m[2] === 'bswap' ? BPF_ALU64 | BPF_END : BPF_ALU | BPF_END | (m[2] === 'be' ? BPF_TO_BE : BPF_TO_LE);
     return [insn(code, regNum('r' + m[1], line), 0, 0, Number(m[3]))];
   }
-  // 64-bit immediates: r1 = 0x..., map[id:K], map[id:K][0]+OFF
+  // 64-bit immediates: r1 = 0x..., r1 = 5 ll, map[id:K], map[id:K][0]+OFF
   if ((m = /^r(\d+) = map\[(?:id|fd):(\d+)\](?:\[0\]\+(\d+))?$/.exec(s))) {
     const src = m[3] !== undefined ? BPF_PSEUDO_MAP_VALUE : BPF_PSEUDO_MAP_FD;
     return [insn(BPF_LD | BPF_IMM | BPF_DW, regNum('r' + m[1], line), src, 0, Number(m[2]) | 0), insn(0, 0, 0, 0, Number(m[3] ?? 0) | 0)];
   }
-  if ((m = new RegExp(`^r(\\d+) = ${NUM}$`, 'i').exec(s)) && (opcode === 0x18 || (opcode === null && /0x/i.test(m[2]!)))) {
+  // LLVM's objdump marks the 64-bit form with `ll`; the kernel's listing by the opcode or the hex.
+  if ((m = new RegExp(`^r(\\d+) = ${NUM}( ll)?$`, 'i').exec(s)) && (m[3] || opcode === 0x18 || (opcode === null && /0x/i.test(m[2]!)))) {
     const v = BigInt.asUintN(64, parseInt64(m[2]!, line));
     return [insn(BPF_LD | BPF_IMM | BPF_DW, regNum('r' + m[1], line), 0, 0, Number(BigInt.asIntN(32, v))), insn(0, 0, 0, 0, Number(BigInt.asIntN(32, v >> 32n)))];
   }

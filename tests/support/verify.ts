@@ -9,7 +9,7 @@ import type { Dialect } from '../../src/bpf/verifier/options.js';
 import type { ProgTypeName } from '../../src/bpf/verifier/prog_types.js';
 import { bpfCheck, type VerifyResult } from '../../src/bpf/verifier/verifier.js';
 
-export function verify(insns: readonly Insn[], opts: { type?: ProgTypeName; maps?: string[]; kernel?: Dialect; logLevel?: number; privileged?: boolean } = {}): VerifyResult {
+export function verify(insns: readonly Insn[], opts: { type?: ProgTypeName; maps?: string[]; kernel?: Dialect; logLevel?: number; privileged?: boolean; gplCompatible?: boolean } = {}): VerifyResult {
   const bpf = new BpfSubsystem(new StandaloneHost({ nrCpus: 4 }));
   const fds = (opts.maps ?? []).map((spec) => {
     const [t, k, v, n] = spec.split(':');
@@ -25,6 +25,7 @@ export function verify(insns: readonly Insn[], opts: { type?: ProgTypeName; maps
     kernel: opts.kernel ?? '5.0',
     logLevel: opts.logLevel ?? 1,
     privileged: opts.privileged ?? true,
+    gplCompatible: opts.gplCompatible ?? true,
     resolveMap: (fd) => bpf.mapInfo(fd),
   });
 }

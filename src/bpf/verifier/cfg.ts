@@ -101,7 +101,12 @@ export function checkSubprogs(insns: readonly Insn[], d: DialectRules, privilege
   for (let i = 0; i < n; i++) {
     const insn = insns[i]!;
     if (insn.code !== (BPF_JMP | BPF_CALL) || insn.src !== BPF_PSEUDO_CALL) continue;
-    if (!privileged) return { message: 'function calls to other bpf functions are allowed for root only', errno: EPERM };
+    if (!privileged) {
+      const message = d.name === '5.0'
+        ? 'function calls to other bpf functions are allowed for root only'
+        : 'loading/calling other bpf or kernel functions are allowed for CAP_BPF and CAP_SYS_ADMIN';
+      return { message, errno: EPERM };
+    }
     const off = i + insn.imm + 1;
     if (off >= n || off < 0) return { message: 'call to invalid destination', errno: EINVAL };
     starts.add(off);

@@ -187,8 +187,9 @@ function scalarRanges6(reg: RegState): string[] {
 
 export function reg6(reg: RegState, curFrameno: number): string {
   const t = reg.type;
-  if (t === 'SCALAR_VALUE' && tnumIsConst(reg.varOff)) return snum(reg.varOff.value);
-  let s = REG_TYPE_STR_6[t];
+  const p = t === 'SCALAR_VALUE' && reg.precise ? 'P' : '';
+  if (t === 'SCALAR_VALUE' && tnumIsConst(reg.varOff)) return p + snum(reg.varOff.value);
+  let s = p + REG_TYPE_STR_6[t];
   if (t === 'PTR_TO_STACK') {
     if (curFrameno !== reg.frameno) s += `[${reg.frameno}]`;
     if (tnumIsConst(reg.varOff)) return s + snum(reg.varOff.value + BigInt(reg.off));

@@ -73,6 +73,8 @@ export class RegState {
   frameno = 0;
   live = REG_LIVE_NONE;
   parent: RegState | null = null;
+  /** 6.x: an explored state relied on this scalar's exact range (precision tracking). */
+  precise = false;
 
   copyFrom(o: RegState): this {
     this.type = o.type;
@@ -92,6 +94,7 @@ export class RegState {
     this.frameno = o.frameno;
     this.live = o.live;
     this.parent = o.parent;
+    this.precise = o.precise;
     return this;
   }
 
@@ -137,9 +140,13 @@ export function markRegUnbounded(reg: RegState): void {
   reg.u32max = U32_MAX;
 }
 
-/** __mark_reg_unknown: an unknown scalar; keeps liveness and parentage. */
-export function markRegUnknown(reg: RegState): void {
+/**
+ * __mark_reg_unknown: an unknown scalar; keeps liveness and parentage. 6.x starts scalars
+ * imprecise for privileged programs and precise for the rest, which are never pruned loosely.
+ */
+export function markRegUnknown(reg: RegState, precise = false): void {
   reg.type = 'SCALAR_VALUE';
+  reg.precise = precise;
   reg.off = 0;
   reg.id = 0;
   reg.map = null;

@@ -2,6 +2,7 @@
 // frame on one path through the program.
 
 import { MAX_BPF_REG } from '../isa.js';
+import type { JmpHistoryEntry } from './precision.js';
 import { RegState, markRegKnownZero, markRegNotInit, REG_LIVE_NONE } from './reg_state.js';
 
 export const BPF_REG_SIZE = 8;
@@ -81,6 +82,12 @@ export class VerifierState {
   parent: VerifierState | null = null;
   /** Paths from this state still being verified; 0 once every one has ended. */
   branches = 1;
+  /** 6.x precision tracking: where this state's stretch of the path starts and ends. */
+  insnIdx = 0;
+  firstInsnIdx = 0;
+  lastInsnIdx = -1;
+  /** Non-sequential steps and stack spills/fills since firstInsnIdx, for backtracking. */
+  jmpHistory: JmpHistoryEntry[] = [];
 
   get cur(): FuncState {
     return this.frames[this.curframe]!;
@@ -91,6 +98,10 @@ export class VerifierState {
     this.curframe = o.curframe;
     this.parent = o.parent;
     this.branches = o.branches;
+    this.insnIdx = o.insnIdx;
+    this.firstInsnIdx = o.firstInsnIdx;
+    this.lastInsnIdx = o.lastInsnIdx;
+    this.jmpHistory = o.jmpHistory.map((e) => ({ ...e }));
     for (let i = 0; i <= o.curframe; i++) {
       let f = this.frames[i];
       if (!f) {

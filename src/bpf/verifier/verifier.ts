@@ -17,6 +17,7 @@ import {
   MAX_CALL_FRAMES, bpfSizeBytes, type Insn,
 } from '../isa.js';
 import { helperName } from '../helper_ids.js';
+import { BPF_MAP_TYPE } from '../maps/map.js';
 import type { ArgType, HelperProto } from '../helpers.js';
 import { checkCfg, checkInsnTable, checkSubprogs, type Subprog } from './cfg.js';
 import { printState50, printState6, REG_TYPE_STR_50, REG_TYPE_STR_6, VerifierLog } from './log.js';
@@ -24,6 +25,7 @@ import {
   BPF_COMPLEXITY_LIMIT_STATES, BPF_MAX_VAR_OFF,
   BPF_MAX_VAR_SIZ, BPF_MAXINSNS, DIALECTS, type Dialect, type DialectRules,
 } from './options.js';
+import { Precision, stackAccessFlags } from './precision.js';
 import { ctxAccessOk, funcProto, mayAccessSkb, type ProgTypeName } from './prog_types.js';
 import {
   REG_LIVE_DONE, REG_LIVE_NONE, REG_LIVE_READ, REG_LIVE_WRITTEN, RegState, S32_MAX, S64_MAX, S64_MIN, U32_MAX, U64_MAX,
@@ -32,7 +34,7 @@ import {
   updateRegBounds, type MapInfo, type RegType,
 } from './reg_state.js';
 import {
-  BPF_REG_SIZE, STACK_INVALID, STACK_MISC, STACK_SPILL, STACK_ZERO, FuncState, VerifierState, initFuncState,
+  BPF_REG_SIZE, STACK_INVALID, STACK_MISC, STACK_SPILL, STACK_ZERO, FuncState, VerifierState, initFuncState, type StackSlot,
 } from './state.js';
 import {
   tnumAdd, tnumAnd, tnumArshift, tnumConst, tnumEqualsConst, tnumIn, tnumIntersect, tnumIsAligned, tnumIsConst,
@@ -100,6 +102,8 @@ interface CallArgMeta {
   msizeUmax: bigint;
   refObjId: number;
   ringbufSize: bigint;
+  /** The lookup key when the verifier can read it off the stack (6.x), else -1. */
+  constMapKey: bigint;
 }
 
 interface StackElem {
@@ -154,6 +158,11 @@ export class Verifier {
   private jmpsProcessed = 0;
   private prevJmps = 0;
   private prevProcessed = 0;
+  /** The instruction the path executed last (do_check's prev_insn_idx). */
+  private lastInsn = -1;
+  /** The current instruction's jump-history entry, once it has one (cur_hist_ent). */
+  private curHistEnt: { idx: number; prevIdx: number; flags: number } | null = null;
+  private readonly precision: Precision;
 
   constructor(readonly insns: readonly Insn[], readonly opts: VerifyOptions) {
     this.d = DIALECTS[opts.kernel ?? '5.0'];
@@ -162,6 +171,75 @@ export class Verifier {
     this.allowPtrLeaks = this.privileged;
     this.n = insns.length;
     this.aux = insns.map(() => ({ seen: false, ptrType: null, map: null }));
+    this.precision = new Precision({
+      insns,
+      logLevel: this.log.level,
+      verbose: (s) => this.verbose(s),
+      insnText: (idx) => this.insnTextAt(idx),
+      printFrame: (st, fr) => printState6(st.frames[fr]!),
+    });
+  }
+
+  /** 6.x: scalars start imprecise for privileged programs, precise for the rest. */
+  private markUnknown(reg: RegState): void {
+    markRegUnknown(reg, this.d.name !== '5.0' && !this.privileged);
+  }
+
+  /** __mark_reg_const_zero (6.x): a known zero scalar, imprecise when privileged. */
+  private markConstZero(reg: RegState): void {
+    markRegConstZero(reg);
+    reg.precise = this.d.name !== '5.0' && !this.privileged;
+  }
+
+  /** mark_chain_precision, which only the 6.x dialect has. */
+  private markPrecise(regno: number): void {
+    if (this.d.name !== '5.0' && this.privileged && regno >= 0) this.precision.markChainPrecision(this.cur, regno);
+  }
+
+  /** A jump, call or return brought the path here (is_jmp_point, as far as backtracking cares). */
+  private arrivedByJump(): boolean {
+    const prev = this.prevInsnIdx;
+    if (prev < 0 || this.insnIdx === prev + 1) return false;
+    return !(this.insnIdx === prev + 2 && this.insns[prev]!.code === (BPF_LD | BPF_IMM | BPF_DW));
+  }
+
+  /** propagate_precision: what the explored state `old` needed precise, the current path needs. */
+  private propagatePrecision(old: VerifierState): void {
+    if (!this.privileged) return;
+    const regs: number[] = [];
+    const slots: bigint[] = [];
+    for (let fr = old.curframe; fr >= 0; fr--) {
+      const f = old.frames[fr]!;
+      const names: string[] = [];
+      regs[fr] = 0;
+      slots[fr] = 0n;
+      for (let i = 0; i < 10; i++) {
+        const r = f.regs[i]!;
+        if (r.type !== 'SCALAR_VALUE' || !r.precise) continue;
+        regs[fr]! |= 1 << i;
+        names.push(`r${i}`);
+      }
+      f.stack.forEach((slot, i) => {
+        if (slot.slotType[BPF_REG_SIZE - 1] !== STACK_SPILL) return;
+        if (slot.spilledPtr.type !== 'SCALAR_VALUE' || !slot.spilledPtr.precise) return;
+        slots[fr]! |= 1n << BigInt(i);
+        names.push(`fp${-(i + 1) * BPF_REG_SIZE}`);
+      });
+      if (names.length && this.log.level >= 2) this.verbose(`frame ${fr}: propagating ${names.join(',')}\n`);
+    }
+    this.precision.markBatch(this.cur, regs, slots);
+  }
+
+  /** push_jmp_history: record a spill or fill of a stack slot (or a jump) at this instruction. */
+  private pushJmpHistory(flags: number): void {
+    if (this.d.name === '5.0') return;
+    if (this.curHistEnt) {
+      this.curHistEnt.flags |= flags;
+      return;
+    }
+    const e = { idx: this.insnIdx, prevIdx: this.prevInsnIdx, flags };
+    this.cur.jmpHistory.push(e);
+    this.curHistEnt = e;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -249,7 +327,7 @@ export class Verifier {
     } else {
       if (regno === 10) this.fail(EACCES, 'frame pointer is read only');
       regs[regno]!.live |= REG_LIVE_WRITTEN;
-      if (t === 'DST_OP') markRegUnknown(regs[regno]!);
+      if (t === 'DST_OP') this.markUnknown(regs[regno]!);
     }
   }
 
@@ -269,8 +347,8 @@ export class Verifier {
     return t !== 'SCALAR_VALUE' && t !== 'NOT_INIT';
   }
 
-  /** check_stack_write: a store at fp+off (off < 0) of `size` bytes. */
-  private checkStackWrite(state: FuncState, off: number, size: number, valueRegno: number, immReg: RegState | null): void {
+  /** check_stack_write (5.0): a store at fp+off (off < 0) of `size` bytes. Only pointers spill. */
+  private checkStackWrite(state: FuncState, off: number, size: number, valueRegno: number): void {
     const slot = -off - 1;
     const spi = Math.floor(slot / BPF_REG_SIZE);
     state.growStack(Math.ceil((slot + 1) / BPF_REG_SIZE) * BPF_REG_SIZE);
@@ -280,9 +358,8 @@ export class Verifier {
       this.fail(EACCES, 'attempt to corrupt spilled pointer on stack');
     }
     const cur = this.cur.cur;
-    const v = valueRegno >= 0 ? cur.regs[valueRegno]! : immReg;
-    const spillScalar6 = this.d.name !== '5.0' && v?.type === 'SCALAR_VALUE' && size === BPF_REG_SIZE;
-    if (v && (Verifier.isSpillable(v.type) || spillScalar6)) {
+    const v = valueRegno >= 0 ? cur.regs[valueRegno]! : null;
+    if (v && Verifier.isSpillable(v.type)) {
       if (size !== BPF_REG_SIZE) this.fail(EACCES, 'invalid size of register spill');
       if (state !== cur && v.type === 'PTR_TO_STACK') this.fail(EINVAL, 'cannot spill pointers to stack into stack frame of the caller');
       const parent = st.spilledPtr.parent;
@@ -298,47 +375,184 @@ export class Verifier {
     markRegNotInit(st.spilledPtr);
     st.spilledPtr.live = live;
     st.spilledPtr.parent = parent;
-    if (st.slotType[0] === STACK_SPILL || st.slotType[BPF_REG_SIZE - 1] === STACK_SPILL) st.slotType.fill(STACK_MISC);
+    if (st.slotType[0] === STACK_SPILL) st.slotType.fill(STACK_MISC);
     if (size === BPF_REG_SIZE) st.spilledPtr.live |= REG_LIVE_WRITTEN;
     const type = v && registerIsNull(v) ? STACK_ZERO : STACK_MISC;
     for (let i = 0; i < size; i++) st.slotType[(slot - i) % BPF_REG_SIZE] = type;
   }
 
-  /** check_stack_read: a load of `size` bytes at fp+off into valueRegno (-1: nowhere). */
-  private checkStackRead(regState: FuncState, off: number, size: number, valueRegno: number, regno: number): void {
+  /**
+   * check_stack_write_fixed_off (6.x): privileged programs spill scalars too, of any width at an
+   * 8-byte aligned offset, and a stored immediate spills as a known scalar. Spills are recorded
+   * in the jump history so backtracking can follow a value through the stack.
+   */
+  private checkStackWrite6(state: FuncState, off: number, size: number, valueRegno: number, immReg: RegState | null): void {
+    const slot = -off - 1;
+    const spi = Math.floor(slot / BPF_REG_SIZE);
+    state.growStack(Math.ceil((slot + 1) / BPF_REG_SIZE) * BPF_REG_SIZE);
+    this.scratchSlot(spi);
+    const st = state.stack[spi]!;
+    const spilled = st.slotType[BPF_REG_SIZE - 1] === STACK_SPILL;
+    if (!this.allowPtrLeaks && spilled && st.spilledPtr.type !== 'SCALAR_VALUE' && size !== BPF_REG_SIZE) {
+      this.fail(EACCES, 'attempt to corrupt spilled pointer on stack');
+    }
+    const cur = this.cur.cur;
+    const v = valueRegno >= 0 ? cur.regs[valueRegno]! : null;
+    const aligned = off % BPF_REG_SIZE === 0;
+    let flags = stackAccessFlags(state.frameno, spi);
+    if (v && aligned && v.type === 'SCALAR_VALUE' && this.privileged) {
+      const fits = bitWidth(v.umax) <= size * 8;
+      if (fits) this.assignScalarIdBeforeMov(v);
+      this.saveRegisterState(st, v, size);
+      // A narrowing spill no longer equals the register it came from.
+      if (!fits) st.spilledPtr.id = 0;
+    } else if (!v && immReg && aligned && this.privileged) {
+      this.saveRegisterState(st, immReg, size);
+    } else if (v && Verifier.isSpillable(v.type)) {
+      if (size !== BPF_REG_SIZE) this.fail(EACCES, 'invalid size of register spill');
+      if (state !== cur && v.type === 'PTR_TO_STACK') this.fail(EINVAL, 'cannot spill pointers to stack into stack frame of the caller');
+      this.saveRegisterState(st, v, size);
+    } else {
+      // A regular write of data destroys any spilled register in the slot.
+      const live = st.spilledPtr.live;
+      const parent = st.spilledPtr.parent;
+      markRegNotInit(st.spilledPtr);
+      st.spilledPtr.live = live;
+      st.spilledPtr.parent = parent;
+      if (spilled) st.slotType.fill(STACK_MISC);
+      if (size === BPF_REG_SIZE) st.spilledPtr.live |= REG_LIVE_WRITTEN;
+      let type = STACK_MISC;
+      if ((v && registerIsNull(v)) || (!v && immReg && registerIsNull(immReg))) {
+        // The zero is only known while the register that held it is: make it precise.
+        this.markPrecise(valueRegno);
+        type = STACK_ZERO;
+      }
+      for (let i = 0; i < size; i++) st.slotType[(slot - i) % BPF_REG_SIZE] = type;
+      flags = 0;
+    }
+    if (flags) this.pushJmpHistory(flags);
+  }
+
+  /** save_register_state: the register in the slot's top `size` bytes, the rest left as data. */
+  private saveRegisterState(st: StackSlot, reg: RegState, size: number): void {
+    const live = st.spilledPtr.live;
+    const parent = st.spilledPtr.parent;
+    st.spilledPtr.copyFrom(reg);
+    st.spilledPtr.live = live;
+    st.spilledPtr.parent = parent;
+    if (size === BPF_REG_SIZE) st.spilledPtr.live |= REG_LIVE_WRITTEN;
+    let i = BPF_REG_SIZE;
+    for (; i > BPF_REG_SIZE - size; i--) st.slotType[i - 1] = STACK_SPILL;
+    for (; i; i--) {
+      const t = st.slotType[i - 1]!;
+      if (t === STACK_ZERO || (t === STACK_INVALID && this.allowPtrLeaks)) continue;
+      st.slotType[i - 1] = STACK_MISC;
+    }
+  }
+
+  /** assign_scalar_id_before_mov: link a copy to its source so a later bounds check refines both. */
+  private assignScalarIdBeforeMov(src: RegState): void {
+    if (src.type === 'SCALAR_VALUE' && !src.id && !tnumIsConst(src.varOff)) src.id = ++this.idGen;
+  }
+
+  /**
+   * check_stack_read_fixed_off (6.x): a fill restores the spilled register, a narrow one from the
+   * slot's low bytes too; reading data gives an unknown scalar, reading zeros a zero.
+   */
+  private checkStackRead6(regState: FuncState, off: number, size: number, valueRegno: number): void {
+    const state = this.cur.cur;
+    const slot = -off - 1;
+    const spi = Math.floor(slot / BPF_REG_SIZE);
+    this.scratchSlot(spi);
+    const uninitOk = this.d.uninitStackReads && this.privileged;
+    if (regState.allocatedStack <= slot) {
+      if (!uninitOk) this.fail(EACCES, `invalid read from stack off ${off}+0 size ${size}`);
+      if (valueRegno >= 0) {
+        this.markUnknown(state.regs[valueRegno]!);
+        state.regs[valueRegno]!.live |= REG_LIVE_WRITTEN;
+      }
+      return;
+    }
+    const st = regState.stack[spi]!;
+    const stype = st.slotType;
+    const reg = st.spilledPtr;
+    let flags = stackAccessFlags(regState.frameno, spi);
+    if (stype[BPF_REG_SIZE - 1] === STACK_SPILL) {
+      let spillSize = 1;
+      for (let i = BPF_REG_SIZE - 1; i > 0 && stype[i - 1] === STACK_SPILL; i--) spillSize++;
+      if (size !== BPF_REG_SIZE || spillSize !== BPF_REG_SIZE) {
+        if (reg.type !== 'SCALAR_VALUE') this.fail(EACCES, 'invalid size of register fill');
+        this.markRegRead(reg, reg.parent);
+        if (valueRegno < 0) return;
+        const r = state.regs[valueRegno]!;
+        if (size <= spillSize && off % BPF_REG_SIZE === 0) {
+          copyRegisterState(r, reg);
+          if (bitWidth(reg.umax) > size * 8) r.id = 0;
+        } else {
+          let spills = 0;
+          let zeros = 0;
+          for (let i = 0; i < size; i++) {
+            const t = stype[(slot - i) % BPF_REG_SIZE];
+            if (t === STACK_SPILL) spills++;
+            else if (t === STACK_ZERO) zeros++;
+            else if (t !== STACK_MISC && !(t === STACK_INVALID && uninitOk)) this.fail(EACCES, `invalid read from stack off ${off}+${i} size ${size}`);
+          }
+          if (spills === size && tnumIsConst(reg.varOff) && reg.varOff.value === 0n) {
+            this.markConstZero(r);
+          } else if (zeros === size) {
+            this.markConstZero(r);
+            flags = 0;
+          } else {
+            this.markUnknown(r);
+            flags = 0;
+          }
+        }
+        r.live |= REG_LIVE_WRITTEN;
+      } else if (valueRegno >= 0) {
+        copyRegisterState(state.regs[valueRegno]!, reg);
+        state.regs[valueRegno]!.live |= REG_LIVE_WRITTEN;
+        this.markRegRead(reg, reg.parent);
+      } else {
+        if (reg.type !== 'SCALAR_VALUE' && !this.allowPtrLeaks) this.fail(EACCES, `leaking pointer from stack off ${off}`);
+        this.markRegRead(reg, reg.parent);
+      }
+    } else {
+      let zeros = 0;
+      for (let i = 0; i < size; i++) {
+        const t = stype[(slot - i) % BPF_REG_SIZE];
+        if (t === STACK_MISC) continue;
+        if (t === STACK_ZERO) {
+          zeros++;
+          continue;
+        }
+        if (t === STACK_INVALID && uninitOk) continue;
+        this.fail(EACCES, `invalid read from stack off ${off}+${i} size ${size}`);
+      }
+      this.markRegRead(reg, reg.parent);
+      if (valueRegno >= 0) {
+        const r = state.regs[valueRegno]!;
+        if (zeros === size) this.markConstZero(r);
+        else this.markUnknown(r);
+        r.live |= REG_LIVE_WRITTEN;
+      }
+      flags = 0;
+    }
+    if (flags) this.pushJmpHistory(flags);
+  }
+
+  /** check_stack_read (5.0): a load of `size` bytes at fp+off into valueRegno (-1: nowhere). */
+  private checkStackRead(regState: FuncState, off: number, size: number, valueRegno: number): void {
     const state = this.cur.cur;
     const slot = -off - 1;
     const spi = Math.floor(slot / BPF_REG_SIZE);
     this.scratchSlot(spi);
     if (regState.allocatedStack <= slot) {
-      if (this.d.uninitStackReads && this.privileged) {
-        if (valueRegno >= 0) {
-          markRegUnknown(state.regs[valueRegno]!);
-          state.regs[valueRegno]!.live |= REG_LIVE_WRITTEN;
-        }
-        return;
-      }
-      this.fail(EACCES, this.d.name === '5.0' ? `invalid read from stack off ${off}+0 size ${size}` : `invalid read from stack R${regno} off ${off}+0 size ${size}`);
+      this.fail(EACCES, `invalid read from stack off ${off}+0 size ${size}`);
     }
     const st = regState.stack[spi]!;
     const stype = st.slotType;
     if (stype[0] === STACK_SPILL) {
-      if (size !== BPF_REG_SIZE) {
-        if (this.d.name !== '5.0' && st.spilledPtr.type === 'SCALAR_VALUE') {
-          // 6.x: a narrow fill of a spilled scalar reads the low bytes.
-          if (valueRegno >= 0) {
-            const r = state.regs[valueRegno]!;
-            const parent = r.parent;
-            r.copyFrom(st.spilledPtr);
-            r.parent = parent;
-            coerceRegToSize(r, size);
-            r.live |= REG_LIVE_WRITTEN;
-          }
-          this.markRegRead(st.spilledPtr, st.spilledPtr.parent);
-          return;
-        }
-        this.fail(EACCES, this.d.name === '5.0' ? 'invalid size of register spill' : 'invalid size of register fill');
-      }
+      if (size !== BPF_REG_SIZE) this.fail(EACCES, 'invalid size of register spill');
       for (let i = 1; i < BPF_REG_SIZE; i++) {
         if (stype[(slot - i) % BPF_REG_SIZE] !== STACK_SPILL) this.fail(EACCES, 'corrupted spill memory');
       }
@@ -360,14 +574,13 @@ export class Verifier {
         zeros++;
         continue;
       }
-      if (this.d.uninitStackReads && this.privileged) continue;
-      this.fail(EACCES, this.d.name === '5.0' ? `invalid read from stack off ${off}+${i} size ${size}` : `invalid read from stack R${regno} off ${off}+${i} size ${size}`);
+      this.fail(EACCES, `invalid read from stack off ${off}+${i} size ${size}`);
     }
     this.markRegRead(st.spilledPtr, st.spilledPtr.parent);
     if (valueRegno >= 0) {
       const r = state.regs[valueRegno]!;
-      if (zeros === size) markRegConstZero(r);
-      else markRegUnknown(r);
+      if (zeros === size) this.markConstZero(r);
+      else this.markUnknown(r);
       r.live |= REG_LIVE_WRITTEN;
     }
   }
@@ -393,11 +606,20 @@ export class Verifier {
       return [min, max];
     }
     const o = off + Number(toS64(reg.varOff.value));
-    if (o >= 0 || o < -MAX_BPF_STACK || (this.d.name !== '5.0' && o + size > 0)) {
+    if (o >= 0 || o < this.minValidStackOff(reg, t) || (this.d.name !== '5.0' && o + size > 0)) {
       if (this.d.name === '5.0') this.fail(EACCES, `invalid stack off=${o} size=${size}`);
       this.fail(EACCES, `invalid ${rw} stack R${regno} off=${off} size=${size}`);
     }
     return [o, o + size];
+  }
+
+  /**
+   * check_stack_slot_within_bounds: 6.x lets a program without CAP_BPF read only the stack it has
+   * written (allocated_stack), so such a read fails the bounds check, not the slot check.
+   */
+  private minValidStackOff(reg: RegState, t: Access): number {
+    if (this.d.name === '5.0' || t === 'write' || this.privileged) return -MAX_BPF_STACK;
+    return -this.func(reg).allocatedStack;
   }
 
   /** A variable-offset stack read (6.x): every byte it may read initialised; an unknown result. */
@@ -412,7 +634,7 @@ export class Verifier {
       if (spi < state.stack.length) this.markRegRead(state.stack[spi]!.spilledPtr, state.stack[spi]!.spilledPtr.parent);
     }
     if (valueRegno >= 0) {
-      markRegUnknown(this.regs()[valueRegno]!);
+      this.markUnknown(this.regs()[valueRegno]!);
       this.regs()[valueRegno]!.live |= REG_LIVE_WRITTEN;
     }
   }
@@ -549,16 +771,16 @@ export class Verifier {
     if (reg.type === 'PTR_TO_MAP_VALUE') {
       if (t === 'write' && valueRegno >= 0 && this.isPointerValue(valueRegno)) this.fail(EACCES, `R${valueRegno} leaks addr into map`);
       this.checkMapAccess(regno, off, size, false);
-      if (t === 'read' && valueRegno >= 0) markRegUnknown(regs[valueRegno]!);
+      if (t === 'read' && valueRegno >= 0) this.markUnknown(regs[valueRegno]!);
     } else if (reg.type === 'PTR_TO_RINGBUF_MEM') {
       if (t === 'write' && valueRegno >= 0 && this.isPointerValue(valueRegno)) this.fail(EACCES, `R${valueRegno} leaks addr into mem`);
       this.checkRingbufAccess(regno, off, size, false);
-      if (t === 'read' && valueRegno >= 0) markRegUnknown(regs[valueRegno]!);
+      if (t === 'read' && valueRegno >= 0) this.markUnknown(regs[valueRegno]!);
     } else if (reg.type === 'PTR_TO_CTX') {
       if (t === 'write' && valueRegno >= 0 && this.isPointerValue(valueRegno)) this.fail(EACCES, `R${valueRegno} leaks addr into ctx`);
       this.checkCtxReg(reg, regno);
       this.checkCtxAccess(off, size, t);
-      if (t === 'read' && valueRegno >= 0) markRegUnknown(regs[valueRegno]!);
+      if (t === 'read' && valueRegno >= 0) this.markUnknown(regs[valueRegno]!);
     } else if (reg.type === 'PTR_TO_STACK') {
       const [min, max] = this.checkStackAccess(reg, regno, off, size, t);
       const state = this.func(reg);
@@ -566,16 +788,19 @@ export class Verifier {
       if (!tnumIsConst(reg.varOff)) {
         if (t === 'write') this.checkStackWriteVarOff(state, min, max);
         else this.checkStackReadVarOff(state, min, max, valueRegno, regno);
+      } else if (this.d.name !== '5.0') {
+        if (t === 'write') this.checkStackWrite6(state, min, size, valueRegno, immReg);
+        else this.checkStackRead6(state, min, size, valueRegno);
       } else if (t === 'write') {
-        this.checkStackWrite(state, min, size, valueRegno, immReg);
+        this.checkStackWrite(state, min, size, valueRegno);
       } else {
-        this.checkStackRead(state, min, size, valueRegno, regno);
+        this.checkStackRead(state, min, size, valueRegno);
       }
     } else if (reg.type === 'CONST_PTR_TO_MAP' && this.d.name !== '5.0' && this.privileged) {
       // 6.x reads struct bpf_map's fields through BTF; writes are refused.
       if (t === 'write') this.fail(EACCES, 'only read from bpf_map is supported');
       if (off < 0 || off + size > BPF_MAP_STRUCT_SIZE) this.fail(EACCES, `access beyond struct bpf_map at off ${off} size ${size}`);
-      if (valueRegno >= 0) markRegUnknown(regs[valueRegno]!);
+      if (valueRegno >= 0) this.markUnknown(regs[valueRegno]!);
     } else {
       this.fail(EACCES, `R${regno} invalid mem access '${this.typeStr(reg.type)}'`);
     }
@@ -637,7 +862,8 @@ export class Verifier {
       this.fail(EACCES, `invalid variable stack read R${regno} var_off=${tnumStr(reg.varOff)}`);
     }
     const off = reg.off + Number(BigInt.asIntN(64, reg.varOff.value));
-    if (off >= 0 || off < -MAX_BPF_STACK || off + accessSize > 0 || accessSize < 0 || (accessSize === 0 && !zeroSizeAllowed)) {
+    const minOff = this.minValidStackOff(reg, meta?.rawMode ? 'write' : 'read');
+    if (off >= 0 || off < minOff || off + accessSize > 0 || accessSize < 0 || (accessSize === 0 && !zeroSizeAllowed)) {
       this.fail(EACCES, this.d.name === '5.0'
         ? `invalid stack type R${regno} off=${off} access_size=${accessSize}`
         : `invalid ${meta?.rawMode ? 'write to' : 'read from'} stack R${regno} off=${off} size=${accessSize}`);
@@ -670,10 +896,36 @@ export class Verifier {
       if (!ok) {
         this.fail(EACCES, this.d.name === '5.0'
           ? `invalid indirect read from stack off ${off}+${i} size ${accessSize}`
-          : `invalid indirect read from stack R${regno} off ${off}+${i} size ${accessSize}`);
+          : `invalid read from stack R${regno} off ${off}+${i} size ${accessSize}`);
       }
     }
     this.updateStackDepth(state, off);
+  }
+
+  /**
+   * get_constant_map_key (6.x, privileged): the key's bytes are zeros the verifier tracked, or a
+   * spill of a known scalar exactly key_size wide. Otherwise -1.
+   */
+  private constantMapKey(key: RegState, keySize: number): bigint {
+    if (!this.privileged || key.type !== 'PTR_TO_STACK' || !tnumIsConst(key.varOff)) return -1n;
+    const stackOff = key.off + Number(toS64(key.varOff.value));
+    const slot = -stackOff - 1;
+    const spi = Math.floor(slot / BPF_REG_SIZE);
+    const st = this.func(key).stack[spi];
+    if (!st) return -1n;
+    const off = slot % BPF_REG_SIZE;
+    let zeros = 0;
+    for (let i = off; i >= 0 && st.slotType[i] === STACK_ZERO; i--) zeros++;
+    if (zeros >= keySize) return 0n;
+    if (st.slotType[BPF_REG_SIZE - 1] !== STACK_SPILL || st.spilledPtr.type !== 'SCALAR_VALUE') return -1n;
+    let spilled = 0;
+    for (let i = off; i >= 0 && st.slotType[i] === STACK_SPILL; i--) spilled++;
+    if (spilled !== keySize || !tnumIsConst(st.spilledPtr.varOff)) return -1n;
+    // The lookup's result now depends on the key's value: it must be precise.
+    const slots: bigint[] = [];
+    slots[key.frameno] = 1n << BigInt(spi);
+    this.precision.markBatch(this.cur, [], slots);
+    return st.spilledPtr.varOff.value;
   }
 
   private checkHelperMemAccess(regno: number, accessSize: number, zeroSizeAllowed: boolean, meta: CallArgMeta | null): void {
@@ -765,6 +1017,7 @@ export class Verifier {
       if (type !== expected) errType();
       if (!tnumIsConst(reg.varOff)) this.fail(EACCES, `R${regno} is not a known constant'`);
       meta.ringbufSize = reg.varOff.value;
+      this.markPrecise(regno);
       return;
     } else if (Verifier.argIsMemPtr(argType)) {
       expected = 'PTR_TO_STACK';
@@ -783,6 +1036,9 @@ export class Verifier {
     } else if (argType === 'ARG_PTR_TO_MAP_KEY') {
       if (!meta.map) this.fail(EACCES, 'invalid map_ptr to access map->key');
       this.checkHelperMemAccess(regno, meta.map.keySize, false, null);
+      if (this.d.name !== '5.0' && (meta.map.type === BPF_MAP_TYPE.array || meta.map.type === BPF_MAP_TYPE.percpu_array)) {
+        meta.constMapKey = this.constantMapKey(reg, meta.map.keySize);
+      }
     } else if (argType === 'ARG_PTR_TO_MAP_VALUE' || argType === 'ARG_PTR_TO_UNINIT_MAP_VALUE') {
       if (!meta.map) this.fail(EACCES, 'invalid map_ptr to access map->value');
       meta.rawMode = argType === 'ARG_PTR_TO_UNINIT_MAP_VALUE';
@@ -800,6 +1056,7 @@ export class Verifier {
       if (reg.umin === 0n) this.checkHelperMemAccess(regno - 1, 0, zeroSizeAllowed, m);
       if (reg.umax >= BigInt(BPF_MAX_VAR_SIZ)) this.fail(EACCES, `R${regno} unbounded memory access, use 'var &= const' or 'if (var < const)'`);
       this.checkHelperMemAccess(regno - 1, Number(reg.umax), zeroSizeAllowed, m);
+      this.markPrecise(regno);
     }
     void funcId;
   }
@@ -862,7 +1119,7 @@ export class Verifier {
         : `program of this type cannot use helper ${helperName(funcId) ?? 'unknown'}#${funcId}`);
     }
     if (this.opts.gplCompatible === false && fn.gplOnly) this.fail(EINVAL, 'cannot call GPL-restricted function from non-GPL compatible program');
-    const meta: CallArgMeta = { map: null, rawMode: false, regno: -1, accessSize: 0, msizeSmax: 0n, msizeUmax: 0n, refObjId: 0, ringbufSize: 0n };
+    const meta: CallArgMeta = { map: null, rawMode: false, regno: -1, accessSize: 0, msizeSmax: 0n, msizeUmax: 0n, refObjId: 0, ringbufSize: 0n, constMapKey: -1n };
     for (let i = 0; i < 5; i++) this.checkFuncArg(i + 1, fn.args[i] ?? 'ARG_DONTCARE', meta, funcId);
     const aux = this.aux[insnIdx]!;
     if (meta.map && (funcId === 1 || funcId === 2 || funcId === 3)) aux.map = aux.map ?? meta.map;
@@ -876,7 +1133,7 @@ export class Verifier {
     const r0 = regs[0]!;
     switch (fn.ret) {
       case 'RET_INTEGER':
-        markRegUnknown(r0);
+        this.markUnknown(r0);
         break;
       case 'RET_VOID':
         r0.type = 'NOT_INIT';
@@ -885,6 +1142,11 @@ export class Verifier {
         markRegKnownZero(r0);
         if (!meta.map) this.fail(EINVAL, 'kernel subsystem misconfigured verifier');
         r0.map = meta.map;
+        // 6.x: an array lookup with a constant key below max_entries cannot fail.
+        if (funcId === 1 && meta.constMapKey >= 0n && meta.constMapKey < BigInt(meta.map.maxEntries)) {
+          r0.type = 'PTR_TO_MAP_VALUE';
+          break;
+        }
         r0.type = 'PTR_TO_MAP_VALUE_OR_NULL';
         r0.id = ++this.idGen;
         break;
@@ -914,8 +1176,8 @@ export class Verifier {
     this.refs.delete(id);
     for (const f of this.cur.frames) {
       if (!f) continue;
-      for (const r of f.regs) if (r.id === id && (r.type === 'PTR_TO_RINGBUF_MEM' || r.type === 'PTR_TO_RINGBUF_MEM_OR_NULL')) markRegUnknown(r);
-      for (const s of f.stack) if (s.slotType[0] === STACK_SPILL && s.spilledPtr.id === id) markRegUnknown(s.spilledPtr);
+      for (const r of f.regs) if (r.id === id && (r.type === 'PTR_TO_RINGBUF_MEM' || r.type === 'PTR_TO_RINGBUF_MEM_OR_NULL')) this.markUnknown(r);
+      for (const s of f.stack) if (s.slotType[0] === STACK_SPILL && s.spilledPtr.id === id) this.markUnknown(s.spilledPtr);
     }
   }
 
@@ -944,6 +1206,8 @@ export class Verifier {
       this.verbose('caller:\n' + this.printState(caller));
       this.verbose('callee:\n' + this.printState(callee));
     }
+    // 6.x shows the callee's whole state at its first instruction.
+    if (this.d.name !== '5.0') this.scratchAll();
   }
 
   /** prepare_func_exit: back to the caller with r0. */
@@ -1017,7 +1281,7 @@ export class Verifier {
     const sminPtr = ptrReg.smin, smaxPtr = ptrReg.smax, uminPtr = ptrReg.umin, umaxPtr = ptrReg.umax;
     const opcode = BPF_OP(insn.code);
     if ((known && (sminVal !== smaxVal || uminVal !== umaxVal)) || sminVal > smaxVal || uminVal > umaxVal) {
-      markRegUnknown(dstReg);
+      this.markUnknown(dstReg);
       return;
     }
     if (BPF_CLASS(insn.code) !== BPF_ALU64) this.fail(EACCES, `R${dst} 32-bit pointer arithmetic prohibited`);
@@ -1157,11 +1421,11 @@ export class Verifier {
     const srcKnown = tnumIsConst(src.varOff);
     const dstKnown = tnumIsConst(dstReg.varOff);
     if ((srcKnown && (sminVal !== smaxVal || uminVal !== umaxVal)) || sminVal > smaxVal || uminVal > umaxVal) {
-      markRegUnknown(dstReg);
+      this.markUnknown(dstReg);
       return;
     }
     if (!srcKnown && opcode !== BPF_ADD && opcode !== BPF_SUB && opcode !== BPF_AND) {
-      markRegUnknown(dstReg);
+      this.markUnknown(dstReg);
       if (!is64) coerceRegToSize(dstReg, 4);
       if (this.d.sub32) sync32FromVarOff(dstReg);
       return;
@@ -1260,7 +1524,7 @@ export class Verifier {
       case BPF_XOR:
         // 5.0 has no XOR bounds tracking: a known operand still gives an unknown result there.
         if (this.d.name === '5.0') {
-          markRegUnknown(dstReg);
+          this.markUnknown(dstReg);
           break;
         }
         if (srcKnown && dstKnown) {
@@ -1273,7 +1537,7 @@ export class Verifier {
         break;
       case BPF_LSH:
         if (umaxVal >= bitness) {
-          markRegUnknown(dstReg);
+          this.markUnknown(dstReg);
           break;
         }
         dstReg.smin = S64_MIN;
@@ -1290,7 +1554,7 @@ export class Verifier {
         break;
       case BPF_RSH:
         if (umaxVal >= bitness) {
-          markRegUnknown(dstReg);
+          this.markUnknown(dstReg);
           break;
         }
         dstReg.smin = S64_MIN;
@@ -1302,7 +1566,7 @@ export class Verifier {
         break;
       case BPF_ARSH:
         if (umaxVal >= bitness) {
-          markRegUnknown(dstReg);
+          this.markUnknown(dstReg);
           break;
         }
         if (is64) {
@@ -1322,7 +1586,7 @@ export class Verifier {
         updateRegBounds(dstReg, false);
         break;
       default:
-        markRegUnknown(dstReg);
+        this.markUnknown(dstReg);
         break;
     }
     if (!is64) coerceRegToSize(dstReg, 4);
@@ -1343,19 +1607,22 @@ export class Verifier {
       if (srcReg.type !== 'SCALAR_VALUE') {
         if (dstReg.type !== 'SCALAR_VALUE') {
           if (opcode === BPF_SUB && this.allowPtrLeaks) {
-            markRegUnknown(dstReg);
+            this.markUnknown(dstReg);
             if (this.d.sub32) sync32FromVarOff(dstReg);
             return;
           }
           this.fail(EACCES, `R${insn.dst} pointer ${ALU_STR[opcode]} pointer prohibited`);
         }
+        this.markPrecise(insn.dst);
         this.adjustPtrMinMaxVals(insn, srcReg, dstReg);
         return;
       }
       if (ptrReg) {
+        this.markPrecise(insn.src);
         this.adjustPtrMinMaxVals(insn, dstReg, srcReg);
         return;
       }
+      if (dstReg.precise) this.markPrecise(insn.src);
     } else {
       srcReg = new RegState();
       srcReg.type = 'SCALAR_VALUE';
@@ -1422,7 +1689,7 @@ export class Verifier {
             dst.parent = parent;
             coerceSext(dst, insn.off / 8);
           } else {
-            markRegUnknown(dst);
+            this.markUnknown(dst);
           }
           dst.id = 0;
           if (!is64) coerceRegToSize(dst, 4);
@@ -1444,14 +1711,14 @@ export class Verifier {
             dst.parent = parent;
             dst.live |= REG_LIVE_WRITTEN;
           } else {
-            markRegUnknown(dst);
+            this.markUnknown(dst);
           }
           dst.id = 0;
           coerceRegToSize(dst, 4);
           if (this.d.sub32) sync32FromVarOff(dst);
         }
       } else {
-        markRegUnknown(dst);
+        this.markUnknown(dst);
         dst.type = 'SCALAR_VALUE';
         markRegKnown(dst, is64 ? BigInt(insn.imm) : BigInt(insn.imm >>> 0));
       }
@@ -1478,7 +1745,7 @@ export class Verifier {
       if (dst.type !== 'SCALAR_VALUE' || (BPF_SRC(insn.code) === BPF_X && regs[insn.src]!.type !== 'SCALAR_VALUE')) {
         this.fail(EACCES, `R${insn.dst} pointer arithmetic with ${ALU_STR[opcode]} operator prohibited`);
       }
-      markRegUnknown(dst);
+      this.markUnknown(dst);
       if (!is64) coerceRegToSize(dst, 4);
       if (this.d.sub32) sync32FromVarOff(dst);
       return;
@@ -1491,7 +1758,11 @@ export class Verifier {
 
   /** is_branch_taken: 1 taken, 0 not taken, -1 unknown. */
   private isBranchTaken(reg: RegState, val: bigint, opcode: number, is32: boolean): number {
-    if (reg.type !== 'SCALAR_VALUE') return -1;
+    if (reg.type !== 'SCALAR_VALUE') {
+      // 6.x: a pointer that cannot be null is never equal to 0.
+      if (this.d.name === '5.0' || !regNotNull(reg) || val !== 0n) return -1;
+      return opcode === BPF_JEQ ? 0 : opcode === BPF_JNE ? 1 : -1;
+    }
     if (is32) {
       const t = { value: reg.varOff.value & U32_MAX, mask: reg.varOff.mask & U32_MAX };
       const v = val & U32_MAX;
@@ -1582,12 +1853,18 @@ export class Verifier {
       pred = this.isBranchTaken(dstReg, BigInt(insn.imm), opcode, is32);
     } else if (this.d.name !== '5.0' && regs[insn.src]!.type === 'SCALAR_VALUE' && tnumIsConst(regs[insn.src]!.varOff)) {
       pred = this.isBranchTaken(dstReg, regs[insn.src]!.varOff.value, opcode, is32);
+    } else if (this.d.name !== '5.0' && dstReg.type === 'SCALAR_VALUE' && tnumIsConst(dstReg.varOff) && regs[insn.src]!.type !== 'SCALAR_VALUE') {
+      // A constant compared with a pointer: only (in)equality with 0 is known, which is symmetric.
+      pred = this.isBranchTaken(regs[insn.src]!, dstReg.varOff.value, opcode, is32);
     }
-    if (pred === 1) {
-      this.insnIdx += insn.off;
+    if (pred >= 0) {
+      // The path taken depends on the registers' exact values.
+      if (dstReg.type === 'SCALAR_VALUE') this.markPrecise(insn.dst);
+      if (BPF_SRC(insn.code) === BPF_X && regs[insn.src]!.type === 'SCALAR_VALUE') this.markPrecise(insn.src);
+      if (this.d.name !== '5.0' && this.log.enabled) this.printInsnState();
+      if (pred === 1) this.insnIdx += insn.off;
       return;
     }
-    if (pred === 0) return;
 
     const other = this.pushStack(this.insnIdx + insn.off + 1, this.insnIdx);
     const otherRegs = other.cur.regs;
@@ -1612,7 +1889,10 @@ export class Verifier {
     } else if (this.isPointerValue(insn.dst)) {
       this.fail(EACCES, `R${insn.dst} pointer comparison prohibited`);
     }
-    if (this.d.name === '5.0' && this.log.enabled) this.verbose(this.printState(thisBranch.cur));
+    if (this.log.enabled) {
+      if (this.d.name === '5.0') this.verbose(this.printState(thisBranch.cur));
+      else this.printInsnState();
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1658,7 +1938,7 @@ export class Verifier {
     if (regs[6]!.type !== 'PTR_TO_CTX') this.fail(EINVAL, 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');
     if (mode === BPF_IND) this.checkRegArg(insn.src, 'SRC_OP');
     this.clobberCallerSaved(regs);
-    markRegUnknown(regs[0]!);
+    this.markUnknown(regs[0]!);
     if (this.d.sub32) coerceRegToSize(regs[0]!, 4);
   }
 
@@ -1714,8 +1994,91 @@ export class Verifier {
     return true;
   }
 
+  /**
+   * regsafe (6.x): an imprecise scalar in the explored state matches any scalar; the rest must
+   * be contained in what the explored state proved safe.
+   */
+  private regsafe6(rold: RegState, rcur: RegState, ids: ScalarIdMap): boolean {
+    if (!(rold.live & REG_LIVE_READ)) return true;
+    if (rold.type === 'NOT_INIT') return true;
+    if (rold.type !== rcur.type) return false;
+    const sameHead = rold.off === rcur.off && rold.map === rcur.map && rold.range === rcur.range;
+    const within = rangeWithin(rold, rcur, true) && tnumIn(rold.varOff, rcur.varOff);
+    switch (rold.type) {
+      case 'SCALAR_VALUE':
+        if (!rold.precise) return true;
+        return within && ids.checkScalar(rold.id, rcur.id);
+      case 'PTR_TO_MAP_KEY':
+      case 'PTR_TO_MAP_VALUE':
+      case 'PTR_TO_MAP_VALUE_OR_NULL':
+      case 'PTR_TO_RINGBUF_MEM':
+      case 'PTR_TO_RINGBUF_MEM_OR_NULL':
+        return sameHead && within && ids.check(rold.id, rcur.id);
+      case 'PTR_TO_STACK':
+        return regsExact(rold, rcur, ids) && rold.frameno === rcur.frameno;
+      default:
+        return regsExact(rold, rcur, ids);
+    }
+  }
+
+  /** stacksafe (6.x): spilled scalars compared as registers, an all-misc slot as an unknown one. */
+  private stacksafe6(old: FuncState, cur: FuncState, ids: ScalarIdMap): boolean {
+    for (let i = 0; i < old.allocatedStack; i++) {
+      const spi = Math.floor(i / BPF_REG_SIZE);
+      const os = old.stack[spi]!;
+      if (!(os.spilledPtr.live & REG_LIVE_READ)) {
+        i += BPF_REG_SIZE - 1;
+        continue;
+      }
+      const ot = os.slotType[i % BPF_REG_SIZE];
+      if (ot === STACK_INVALID) continue;
+      // Uninitialised stack reads as unknown data for privileged programs, so misc is no promise.
+      if (this.d.uninitStackReads && this.privileged && ot === STACK_MISC) continue;
+      if (i >= cur.allocatedStack) return false;
+      const cs = cur.stack[spi]!;
+      const oldReg = this.scalarRegForStack(os);
+      const curReg = this.scalarRegForStack(cs);
+      if (oldReg && curReg) {
+        if (!this.regsafe6(oldReg, curReg, ids)) return false;
+        i += BPF_REG_SIZE - 1;
+        continue;
+      }
+      const ct = cs.slotType[i % BPF_REG_SIZE];
+      if (ot === STACK_MISC && ct === STACK_ZERO) continue;
+      if (ot !== ct) return false;
+      if (i % BPF_REG_SIZE !== BPF_REG_SIZE - 1) continue;
+      if (os.slotType[BPF_REG_SIZE - 1] === STACK_SPILL && !this.regsafe6(os.spilledPtr, cs.spilledPtr, ids)) return false;
+    }
+    return true;
+  }
+
+  private readonly unboundReg = (() => {
+    const r = new RegState();
+    markRegUnknown(r);
+    r.live = REG_LIVE_READ;
+    return r;
+  })();
+
+  /** scalar_reg_for_stack: a full spilled scalar, or an unknown scalar for an all-misc slot. */
+  private scalarRegForStack(slot: StackSlot): RegState | null {
+    if (slot.slotType[0] === STACK_SPILL && slot.spilledPtr.type === 'SCALAR_VALUE') return slot.spilledPtr;
+    const uninitOk = this.d.uninitStackReads && this.privileged;
+    if (slot.slotType.every((t) => t === STACK_MISC || (uninitOk && t === STACK_INVALID))) return this.unboundReg;
+    return null;
+  }
+
   private statesEqual(old: VerifierState, cur: VerifierState): boolean {
     if (old.curframe !== cur.curframe) return false;
+    if (this.d.name !== '5.0') {
+      const ids = new ScalarIdMap(this.idGen);
+      for (let i = 0; i <= old.curframe; i++) {
+        const of = old.frames[i]!, cf = cur.frames[i]!;
+        if (of.callsite !== cf.callsite) return false;
+        for (let r = 0; r < 11; r++) if (!this.regsafe6(of.regs[r]!, cf.regs[r]!, ids)) return false;
+        if (!this.stacksafe6(of, cf, ids)) return false;
+      }
+      return true;
+    }
     for (let i = 0; i <= old.curframe; i++) {
       const of = old.frames[i]!, cf = cur.frames[i]!;
       if (of.callsite !== cf.callsite) return false;
@@ -1806,23 +2169,33 @@ export class Verifier {
       if (this.statesEqual(e.st, cur)) {
         e.hits++;
         this.propagateLiveness(e.st, cur);
+        // The explored state's precise scalars were relied on after this point; so are ours.
+        if (this.d.name !== '5.0') {
+          if (this.arrivedByJump()) this.pushJmpHistory(0);
+          this.propagatePrecision(e.st);
+        }
         return 1;
       }
       statesCnt++;
     }
+    // Counted before the new checkpoint, whether or not one is added.
+    if (statesCnt > this.maxStatesPerInsn) this.maxStatesPerInsn = statesCnt;
     if (!this.allowPtrLeaks && statesCnt > BPF_COMPLEXITY_LIMIT_STATES) return 0;
     // 6.x keeps a new checkpoint only after 2 jumps and 8 instructions since the last one.
     if (this.d.boundedLoops && !(this.jmpsProcessed - this.prevJmps >= 2 && this.processed - this.prevProcessed >= 8)) return 0;
     this.prevJmps = this.jmpsProcessed;
     this.prevProcessed = this.processed;
+    // A checkpoint starts with no precision: backtracking marks what later checks rely on.
+    if (this.d.name !== '5.0' && this.privileged) markAllScalarsImprecise(cur);
     const copy = cur.clone();
     copy.branches = 1;
     cur.parent = copy;
+    cur.firstInsnIdx = insnIdx;
+    cur.jmpHistory = [];
     list.unshift({ st: copy, hits: 0 });
     this.totalStates++;
     this.curStates++;
     if (this.curStates > this.peakStates) this.peakStates = this.curStates;
-    if (list.length > this.maxStatesPerInsn) this.maxStatesPerInsn = list.length;
     // Connect the current registers and slots to the new explored state, for liveness.
     for (let j = 0; j <= cur.curframe; j++) {
       for (let i = j < cur.curframe ? 6 : 0; i < 10; i++) cur.frames[j]!.regs[i]!.parent = copy.frames[j]!.regs[i]!;
@@ -1882,6 +2255,7 @@ export class Verifier {
     this.refs = this.pushedRefs.pop()!;
     this.insnIdx = e.insnIdx;
     this.prevInsnIdx = e.prevInsnIdx;
+    this.lastInsn = e.prevInsnIdx;
     if (this.d.levelOneFailingPathOnly && this.log.level === 1) this.log.reset(e.logPos);
     return true;
   }
@@ -1896,12 +2270,16 @@ export class Verifier {
     const v6 = this.d.name !== '5.0';
     if (v6) this.scratchAll();
     for (;;) {
+      this.curHistEnt = null;
+      this.prevInsnIdx = this.lastInsn;
       if (this.insnIdx >= this.n) this.fail(EFAULT, `invalid insn idx ${this.insnIdx} insn_cnt ${this.n}`);
       const insn = insns[this.insnIdx]!;
       const cls = BPF_CLASS(insn.code);
       if (++this.processed > this.d.complexityLimitInsns) {
         this.fail(E2BIG, `BPF program is too large. Processed ${this.processed} insn`);
       }
+      this.cur.lastInsnIdx = this.prevInsnIdx;
+      this.cur.insnIdx = this.insnIdx;
       if (this.isStateVisited(this.insnIdx, prune) === 1) {
         if (this.log.enabled) {
           if (v6 && this.log.level === 1) {
@@ -1921,7 +2299,7 @@ export class Verifier {
           this.verbose(this.printState(this.cur.cur));
           doPrintState = false;
         }
-        if (this.log.enabled) this.verbose(`${this.insnIdx}: ${this.insnText(insn)}\n`);
+        if (this.log.enabled) this.verbose(`${this.insnIdx}: ${this.insnTextAt(this.insnIdx)}\n`);
       } else if (this.log.enabled) {
         if (doPrintState) {
           if (this.log.level > 1) {
@@ -1935,11 +2313,13 @@ export class Verifier {
         }
         this.printInsnState();
         this.prevLogPos = this.log.pos;
-        const line = `${this.insnIdx}: ${this.insnText(insn)}`;
+        const line = `${this.insnIdx}: ${this.insnTextAt(this.insnIdx)}`;
         this.verbose(line + '\n');
         this.prevInsnLen = line.length + 1;
         this.prevLogPos = this.log.pos;
       }
+      if (v6 && this.arrivedByJump()) this.pushJmpHistory(0);
+      this.lastInsn = this.insnIdx;
       this.aux[this.insnIdx]!.seen = true;
       const regs = this.regs();
 
@@ -2053,8 +2433,8 @@ export class Verifier {
    * print_bpf_insn as the verifier calls it: a map reference prints as the map's address, the
    * pointer the kernel has put in its place by now.
    */
-  private insnText(insn: Insn): string {
-    return formatInsn(insn, this.insns[this.insnIdx + 1], {
+  private insnTextAt(idx: number): string {
+    return formatInsn(this.insns[idx]!, this.insns[idx + 1], {
       dialect: this.d.name,
       imm: (ins, next, full) => {
         const map = ins.src === BPF_PSEUDO_MAP_FD || ins.src === BPF_PSEUDO_MAP_VALUE ? this.opts.resolveMap(ins.imm) : null;
@@ -2114,8 +2494,10 @@ export class Verifier {
       const map = this.opts.resolveMap(fd);
       if (!map) return `fd ${fd} is not pointing to valid bpf_map`;
       if (src === BPF_PSEUDO_MAP_VALUE) {
-        if (map.type !== 2 || map.maxEntries !== 1) return 'map_direct_value_addr not supported';
-        if (off >= map.valueSize) return `invalid access to map value pointer, value_size=${map.valueSize} off=${off}`;
+        if (off >= BPF_MAX_VAR_OFF) return `direct value offset of ${off} is not allowed`;
+        // Of the maps bpfbox has, only arrays have map_direct_value_addr, and only with one element.
+        if (map.type !== BPF_MAP_TYPE.array) return 'no direct value access support for this map type';
+        if (map.maxEntries !== 1 || off >= map.valueSize) return `invalid access to map value pointer, value_size=${map.valueSize} off=${off}`;
       }
       return null;
     });
@@ -2135,6 +2517,79 @@ export class Verifier {
 
 // ---------------------------------------------------------------------------------------------
 // Pure helpers.
+
+/**
+ * struct bpf_idmap (6.x): ids of the explored state paired one-to-one with ids of the current one.
+ * A scalar without an id gets a fresh temporary one, so "no link" matches only "no link".
+ */
+class ScalarIdMap {
+  private readonly oldToCur = new Map<number, number>();
+  private readonly curToOld = new Map<number, number>();
+
+  constructor(private tmpIdGen: number) {}
+
+  check(oldId: number, curId: number): boolean {
+    if (!oldId !== !curId) return false;
+    if (!oldId) return true;
+    const seen = this.oldToCur.get(oldId);
+    if (seen !== undefined) return seen === curId;
+    if (this.curToOld.has(curId)) return false;
+    this.oldToCur.set(oldId, curId);
+    this.curToOld.set(curId, oldId);
+    return true;
+  }
+
+  checkScalar(oldId: number, curId: number): boolean {
+    return this.check(oldId || ++this.tmpIdGen, curId || ++this.tmpIdGen);
+  }
+}
+
+/** regs_exact: the same type, offsets, bounds and (paired) ids. */
+function regsExact(a: RegState, b: RegState, ids: ScalarIdMap): boolean {
+  return a.type === b.type && a.off === b.off && a.map === b.map && a.range === b.range &&
+    a.varOff.value === b.varOff.value && a.varOff.mask === b.varOff.mask &&
+    a.smin === b.smin && a.smax === b.smax && a.umin === b.umin && a.umax === b.umax &&
+    a.s32min === b.s32min && a.s32max === b.s32max && a.u32min === b.u32min && a.u32max === b.u32max &&
+    ids.check(a.id, b.id);
+}
+
+/** fls64: the number of bits a value needs (get_reg_width of its umax). */
+function bitWidth(v: bigint): number {
+  return v === 0n ? 0 : v.toString(2).length;
+}
+
+/** copy_register_state: everything but the destination's liveness links. */
+function copyRegisterState(dst: RegState, src: RegState): void {
+  const live = dst.live;
+  const parent = dst.parent;
+  dst.copyFrom(src);
+  dst.live = live;
+  dst.parent = parent;
+}
+
+/** mark_all_scalars_imprecise: every scalar of every frame, registers and spills. */
+function markAllScalarsImprecise(st: VerifierState): void {
+  for (let i = 0; i <= st.curframe; i++) {
+    const f = st.frames[i]!;
+    for (const r of f.regs) if (r.type === 'SCALAR_VALUE') r.precise = false;
+    for (const slot of f.stack) {
+      if (slot.slotType[BPF_REG_SIZE - 1] === STACK_SPILL && slot.spilledPtr.type === 'SCALAR_VALUE') slot.spilledPtr.precise = false;
+    }
+  }
+}
+
+/** reg_not_null (6.x): pointers that cannot hold 0. Stack and context pointers are not listed. */
+function regNotNull(reg: RegState): boolean {
+  switch (reg.type) {
+    case 'PTR_TO_MAP_VALUE':
+    case 'PTR_TO_MAP_KEY':
+    case 'CONST_PTR_TO_MAP':
+    case 'PTR_TO_RINGBUF_MEM':
+      return true;
+    default:
+      return false;
+  }
+}
 
 /** states_maybe_looping: the same frames, called from the same places. */
 function sameCallsites(old: VerifierState, cur: VerifierState): boolean {
