@@ -1,6 +1,7 @@
 // Dev script (root, a kernel with BPF): loads every program of tests/golden/verifier/corpus into
 // this machine's kernel with ../shared/tools/kernel-verify.py and stores the kernel's verdict,
-// its rejection message and its processed-instruction count beside it as NAME.kernel.
+// its rejection message and its processed-instruction count beside it as NAME.kernel, and the
+// kernel's whole log at levels 1 and 2 as NAME.log1 and NAME.log2.
 // Run: npx tsx scripts/capture-verifier-corpus.ts
 
 import { spawnSync } from 'node:child_process';
@@ -15,9 +16,15 @@ let accepted = 0;
 const programs = loadCorpus();
 for (const p of programs) {
   const hex = Buffer.from(encodeInsns(p.insns)).toString('hex');
-  const args = [tool, '--hex', hex, '--type', p.type, '--log-level', '1', ...p.maps.flatMap((m) => ['--map', m])];
-  const r = spawnSync('python3', args, { encoding: 'utf8' });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`${p.name}: kernel-verify failed: ${r.stderr}`);
+  const load = (level: string) => {
+    const args = [tool, '--hex', hex, '--type', p.type, '--log-level', level, ...p.maps.flatMap((m) => ['--map', m])];
+    const r = spawnSync('python3', args, { encoding: 'utf8' });
+    if (r.status !== 0 && r.status !== 1) throw new Error(`${p.name}: kernel-verify failed: ${r.stderr}`);
+    writeFileSync(join(CORPUS_DIR, `${p.name}.log${level}`), r.stdout);
+    return r;
+  };
+  load('2');
+  const r = load('1');
   const processed = /processed (\d+) insns/.exec(r.stdout)?.[1] ?? '0';
   const verdict = r.status === 0 ? 'accept' : 'reject';
   if (verdict === 'accept') accepted++;

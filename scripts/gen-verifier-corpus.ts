@@ -434,6 +434,29 @@ add('bt-kstack-ctx-fp', kstack({ ctx: 'r10' }), { maps: KST });
 add('bt-kstack-flags-ptr', kstack({ flags: 'r10' }), { maps: KST });
 add('bt-kstack-maps-swapped', kstack({}), { maps: ['hash:8:8:64', 'stack_trace:4:1016:4096'] });
 
+// ---- what 6.x tracks beyond 5.0: linked scalars, narrow spills, byte swaps, precision -------
+const LOOKUP0 = '*(u32 *)(r10 -4) = 0\nr1 = map[id:1]\nr2 = r10\nr2 += -4\ncall bpf_map_lookup_elem#1';
+add('link-copy-bounded', 'r1 = *(u64 *)(r1 +0)\nr2 = r1\nif r1 < 10 goto +1\nr0 = 0\nr0 = r2\nexit');
+add('link-add-const', 'r1 = *(u64 *)(r1 +0)\nr2 = r1\nr2 += 5\nif r1 < 10 goto +1\nr0 = 0\nr0 = r2\nexit');
+add('link-add-const-dead', 'r1 = *(u64 *)(r1 +0)\nr2 = r1\nr2 += 5\nif r1 < 10 goto +1\nr0 = 0\nr0 = 0\nexit');
+add('link-check-copy-index', `r6 = *(u64 *)(r1 +112)\n${LOOKUP0}\nif r0 == 0x0 goto out\nr7 = r6\nif r6 > 0x3f goto out\nr0 += r7\nr0 = *(u8 *)(r0 +0)\nout:\nr0 = 0\nexit`, { maps: ['hash:4:64:4'] });
+add('link-check-copy-index-off-by-one', `r6 = *(u64 *)(r1 +112)\n${LOOKUP0}\nif r0 == 0x0 goto out\nr7 = r6\nif r6 > 0x40 goto out\nr0 += r7\nr0 = *(u8 *)(r0 +0)\nout:\nr0 = 0\nexit`, { maps: ['hash:4:64:4'] });
+add('spill-narrow-const', 'r1 = 5\n*(u32 *)(r10 -8) = r1\nr0 = *(u32 *)(r10 -8)\nexit');
+add('spill-narrow-fill-wide', 'r1 = 5\n*(u32 *)(r10 -8) = r1\nr0 = *(u64 *)(r10 -8)\nexit');
+add('spill-narrow-unknown', 'r1 = *(u32 *)(r1 +0)\n*(u16 *)(r10 -8) = r1\nr0 = *(u16 *)(r10 -8)\nexit');
+add('spill-st-imm-zero-aligned', '*(u32 *)(r10 -8) = 0\nr0 = *(u32 *)(r10 -8)\nexit');
+add('spill-zero-misaligned', 'r1 = 0\n*(u32 *)(r10 -4) = r1\nr0 = *(u32 *)(r10 -4)\nexit');
+add('bswap-be16-const', 'r0 = 0x1234\nr0 = be16 r0\nexit');
+add('bswap-le32-unknown', 'r0 = *(u64 *)(r1 +0)\nr0 = le32 r0\nexit');
+add('bswap64-const', 'r0 = 5\nr0 = bswap64 r0\nexit');
+add('precise-through-spill', `r6 = *(u8 *)(r1 +112)\n*(u64 *)(r10 -16) = r6\n${LOOKUP0}\nif r0 == 0x0 goto out\nr1 = *(u64 *)(r10 -16)\nr0 += r1\nr0 = *(u8 *)(r0 +0)\nout:\nr0 = 0\nexit`, { maps: ['hash:4:256:4'] });
+add('precise-through-ptr-spill', `r6 = *(u8 *)(r1 +112)\nr8 = r10\nr8 += -16\n*(u64 *)(r8 +0) = r6\n${LOOKUP0}\nif r0 == 0x0 goto out\nr1 = *(u64 *)(r10 -16)\nr0 += r1\nr0 = *(u8 *)(r0 +0)\nout:\nr0 = 0\nexit`, { maps: ['hash:4:256:4'] });
+add('precise-branches-then-index', `r6 = *(u64 *)(r1 +112)\nr7 = 0\nif r6 > 0x10 goto +1\nr7 = 8\nif r6 > 0x20 goto +1\nr7 += 16\n${LOOKUP0}\nif r0 == 0x0 goto out\nr0 += r7\nr0 = *(u64 *)(r0 +0)\nout:\nr0 = 0\nexit`, { maps: ['hash:4:32:4'] });
+add('loop-index-map-value', `${LOOKUP0}\nif r0 == 0x0 goto out\nr1 = 0\nloop:\nr2 = r0\nr2 += r1\nr3 = *(u8 *)(r2 +0)\nr1 += 1\nif r1 < 8 goto loop\nout:\nr0 = 0\nexit`, { maps: ['array:4:8:4'] });
+add('array-const-key-no-null-check', `${LOOKUP0}\nr0 = *(u64 *)(r0 +0)\nexit`, { maps: ['array:4:8:4'] });
+add('array-key-past-end-no-null-check', '*(u32 *)(r10 -4) = 4\nr1 = map[id:1]\nr2 = r10\nr2 += -4\ncall bpf_map_lookup_elem#1\nr0 = *(u64 *)(r0 +0)\nexit', { maps: ['array:4:8:4'] });
+add('array-spilled-key-no-null-check', 'r1 = 2\n*(u32 *)(r10 -4) = r1\nr1 = map[id:1]\nr2 = r10\nr2 += -4\ncall bpf_map_lookup_elem#1\nr0 = *(u64 *)(r0 +0)\nexit', { maps: ['array:4:8:4'] });
+
 /** A tracepoint's args read by offset, as bpftrace reads args->field. */
 function tpArgs(offs: [number, number][]): string {
   const lines = ['r6 = r1', 'r0 = 0'];

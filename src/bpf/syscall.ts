@@ -257,6 +257,7 @@ export class BpfSubsystem {
       privileged: !attr.unprivileged,
       gplCompatible: gpl,
       resolveMap: (fd) => this.mapInfo(fd),
+      nrCpus: this.host.nrCpus,
     });
     out.log = verdict.log;
     out.verdict = verdict;

@@ -148,6 +148,7 @@ function cmdVerify(args: string[], io: Io): number {
     logLevel: level,
     privileged: !values.unprivileged,
     resolveMap: (fd) => bpf.mapInfo(fd),
+    nrCpus: bpf.host.nrCpus,
   });
   io.stdout(res.log);
   if (res.ok) return 0;

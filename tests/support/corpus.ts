@@ -68,3 +68,29 @@ export function readKernelVerdict(name: string): KernelVerdict {
   const field = (k: string): string => new RegExp(`^${k}: ?(.*)$`, 'm').exec(text)?.[1] ?? '';
   return { verdict: field('verdict') as 'accept' | 'reject', message: field('message'), processed: Number(field('processed')) };
 }
+
+/** The kernel's verifier log for a corpus program at level 1 or 2, as captured. */
+export function readKernelLog(name: string, level: 1 | 2): string {
+  return readFileSync(join(CORPUS_DIR, `${name}.log${level}`), 'utf8');
+}
+
+/**
+ * A log with map addresses (kernel pointers in Linux, region addresses in bpfbox) replaced by
+ * MAP, so the two can be compared line for line.
+ */
+export function normalizeLog(log: string): string {
+  return log.replace(/0xffff[0-9a-f]{12}\b/g, 'MAP');
+}
+
+/**
+ * Drops the trace Linux 6.18's level-2 log prints from its stack-slot liveness analysis (kernel/
+ * bpf/liveness.c): "(0) frame 0 insn 6 +live -8" and "(0) live stack update done in 2
+ * iterations". bpfbox tracks stack liveness along paths instead, as earlier kernels did, and does
+ * not print those lines; everything else must match.
+ */
+export function stripLivenessDebug(log: string): string {
+  return log
+    .split('\n')
+    .filter((l) => !/^\(\d+(,\d+)*\) (frame \d|live stack)/.test(l))
+    .join('\n');
+}

@@ -27,5 +27,6 @@ export function verify(insns: readonly Insn[], opts: { type?: ProgTypeName; maps
     privileged: opts.privileged ?? true,
     gplCompatible: opts.gplCompatible ?? true,
     resolveMap: (fd) => bpf.mapInfo(fd),
+    nrCpus: bpf.host.nrCpus,
   });
 }

@@ -142,6 +142,11 @@ export function checkSubprogs(insns: readonly Insn[], d: DialectRules, privilege
 export interface CfgResult {
   /** Where the verifier looks for equivalent states: branch targets and after calls and jumps. */
   pruneHere: Uint8Array;
+  /**
+   * Where a jump, call or return can land (is_jmp_point): 6.x records every arrival there in the
+   * jump history, sequential or not, for backtracking.
+   */
+  jmpPoint: Uint8Array;
 }
 
 /**
@@ -153,6 +158,7 @@ export function checkCfg(insns: readonly Insn[], d: DialectRules, privileged: bo
   const DISCOVERED = 0x10, EXPLORED = 0x20, FALLTHROUGH = 1, BRANCH = 2;
   const state = new Uint8Array(n);
   const prune = new Uint8Array(n + 1);
+  const jmp = new Uint8Array(n + 1);
   const stack: number[] = [0];
   state[0] = DISCOVERED;
   let err: PassError | null = null;
@@ -165,7 +171,7 @@ export function checkCfg(insns: readonly Insn[], d: DialectRules, privileged: bo
       err = { message: `jump out of range from insn ${t} to ${w}`, errno: EINVAL };
       return -1;
     }
-    if (e === BRANCH) prune[w] = 1;
+    if (e === BRANCH) prune[w] = jmp[w] = 1;
     if (state[w] === 0) {
       state[t] = DISCOVERED | e;
       state[w] = DISCOVERED;
@@ -199,7 +205,7 @@ export function checkCfg(insns: readonly Insn[], d: DialectRules, privileged: bo
       } else if (op === BPF_CALL) {
         r = pushInsn(t, t + 1, FALLTHROUGH);
         if (r === 0) {
-          if (t + 1 < n) prune[t + 1] = 1;
+          if (t + 1 < n) prune[t + 1] = jmp[t + 1] = 1;
           if (insn.src === BPF_PSEUDO_CALL) {
             prune[t] = 1;
             r = pushInsn(t, t + insn.imm + 1, BRANCH);
@@ -210,7 +216,7 @@ export function checkCfg(insns: readonly Insn[], d: DialectRules, privileged: bo
         r = pushInsn(t, target, FALLTHROUGH);
         if (r === 0) {
           if (t + 1 < n) prune[t + 1] = 1;
-          prune[target] = 1;
+          prune[target] = jmp[target] = 1;
         }
       } else {
         prune[t] = 1;
@@ -230,6 +236,6 @@ export function checkCfg(insns: readonly Insn[], d: DialectRules, privileged: bo
   for (let i = 0; i < n; i++) {
     if (state[i] !== EXPLORED) return { message: `unreachable insn ${i}`, errno: EINVAL };
   }
-  return { pruneHere: prune };
+  return { pruneHere: prune, jmpPoint: jmp };
 }
 

@@ -195,7 +195,8 @@ export function reg6(reg: RegState, curFrameno: number): string {
     if (tnumIsConst(reg.varOff)) return s + snum(reg.varOff.value + BigInt(reg.off));
   }
   const parts: string[] = [];
-  if (reg.id) parts.push(`id=${reg.id}`);
+  if (reg.id) parts.push(`id=${reg.id}` + (reg.addConst ? (reg.off < 0 ? String(reg.off) : `+${reg.off}`) : ''));
+  if (reg.refObjId) parts.push(`ref_obj_id=${reg.refObjId}`);
   if ((t === 'CONST_PTR_TO_MAP' || t === 'PTR_TO_MAP_VALUE' || t === 'PTR_TO_MAP_VALUE_OR_NULL' || t === 'PTR_TO_MAP_KEY') && reg.map) {
     parts.push(`ks=${reg.map.keySize},vs=${reg.map.valueSize}`);
   }
@@ -214,7 +215,7 @@ export function reg6(reg: RegState, curFrameno: number): string {
  * print_verifier_state for Linux 6.x. With `only`, just the registers and stack slots an
  * instruction touched (the log-level-1 comment after each instruction).
  */
-export function printState6(st: FuncState, only?: { regs: Set<number>; slots: Set<number> }): string {
+export function printState6(st: FuncState, refs: readonly { id: number }[] = [], only?: { regs: Set<number>; slots: Set<number> }): string {
   let s = st.frameno ? ` frame${st.frameno}:` : '';
   st.regs.forEach((reg, i) => {
     if (reg.type === 'NOT_INIT') return;
@@ -233,5 +234,7 @@ export function printState6(st: FuncState, only?: { regs: Set<number>; slots: Se
       s += Array.from(slot.slotType, (t) => SLOT_CHAR[t]).join('');
     }
   });
+  // The path's acquired references follow every state, scratched or not.
+  if (refs.length) s += ` refs=${refs.map((r) => r.id).join(',')}`;
   return s;
 }

@@ -20,7 +20,20 @@ export interface JmpHistoryEntry {
   prevIdx: number;
   /** INSN_F_STACK_ACCESS with the frame and slot of a spill or fill; 0 otherwise. */
   flags: number;
+  /** Scalars a conditional jump here refined together (they shared an id). */
+  linked?: readonly LinkedReg[];
 }
+
+/** struct linked_reg: a register, or a spilled stack slot, of one frame. */
+export interface LinkedReg {
+  frame: number;
+  isReg: boolean;
+  /** The register number, or the stack slot index. */
+  n: number;
+}
+
+/** LINKED_REGS_MAX: how many linked scalars one history entry can hold. */
+export const LINKED_REGS_MAX = 6;
 
 const INSN_F_STACK_ACCESS = 1 << 9;
 
@@ -127,17 +140,23 @@ export class Precision {
     this.run(cur);
   }
 
-  /** mark_chain_precision_batch: several registers and slots, per frame, at once. */
-  markBatch(cur: VerifierState, regs: number[], slots: bigint[]): void {
+  /**
+   * mark_chain_precision_batch: several registers and slots, per frame, at once. Returns whether
+   * any explored state gained a precise mark.
+   */
+  markBatch(cur: VerifierState, regs: number[], slots: bigint[]): boolean {
     const bt = this.bt;
     bt.reset(cur.curframe);
     for (let fr = 0; fr <= cur.curframe; fr++) {
       bt.regs[fr] = regs[fr] ?? 0;
       bt.stack[fr] = slots[fr] ?? 0n;
     }
-    if (bt.empty()) return;
-    this.run(cur);
+    this.changed = false;
+    if (!bt.empty()) this.run(cur);
+    return this.changed;
   }
+
+  private changed = false;
 
   private run(cur: VerifierState): void {
     const bt = this.bt;
@@ -182,8 +201,12 @@ export class Precision {
         for (let r = 0; r < 11; r++) {
           if (!bt.isReg(r, fr)) continue;
           const reg = func.regs[r]!;
-          if (reg.type !== 'SCALAR_VALUE' || reg.precise) bt.clearReg(r, fr);
-          else reg.precise = true;
+          if (reg.type !== 'SCALAR_VALUE' || reg.precise) {
+            bt.clearReg(r, fr);
+          } else {
+            reg.precise = true;
+            this.changed = true;
+          }
         }
         for (let i = 0; i < 64; i++) {
           if (!bt.isSlot(fr, i)) continue;
@@ -192,6 +215,7 @@ export class Precision {
             bt.clearSlot(fr, i);
           } else {
             slot.spilledPtr.precise = true;
+            this.changed = true;
           }
         }
         if (this.level2) {
@@ -210,8 +234,29 @@ export class Precision {
     }
   }
 
+  /**
+   * bt_sync_linked_regs: scalars a jump refined together are precise together, so if one of them
+   * is being tracked, all are.
+   */
+  private syncLinkedRegs(hist: JmpHistoryEntry | null): void {
+    const linked = hist?.linked;
+    if (!linked) return;
+    const bt = this.bt;
+    if (!linked.some((e) => (e.isReg ? bt.isReg(e.n, e.frame) : bt.isSlot(e.frame, e.n)))) return;
+    for (const e of linked) {
+      if (e.isReg) bt.setReg(e.n, e.frame);
+      else bt.setSlot(e.frame, e.n);
+    }
+  }
+
   /** backtrack_insn: what instruction idx needed in order to produce what is being tracked. */
   private backtrackInsn(idx: number, subseqIdx: number, hist: JmpHistoryEntry | null): number {
+    const r = this.backtrackInsnInner(idx, subseqIdx, hist);
+    if (r === 0) this.syncLinkedRegs(hist);
+    return r;
+  }
+
+  private backtrackInsnInner(idx: number, subseqIdx: number, hist: JmpHistoryEntry | null): number {
     const bt = this.bt;
     const insn = this.host.insns[idx]!;
     // The second half of an ld_imm64 is not an instruction.
@@ -219,6 +264,7 @@ export class Precision {
     if (this.level2) {
       this.host.verbose(`mark_precise: frame${bt.frame}: regs=${fmtRegMask(bt.regs[bt.frame]!)} stack=${fmtStackMask(bt.stack[bt.frame]!)} before ${idx}: ${this.host.insnText(idx)}\n`);
     }
+    this.syncLinkedRegs(hist);
     const cls = BPF_CLASS(insn.code);
     const op = BPF_OP(insn.code);
     const dreg = insn.dst;
@@ -292,7 +338,7 @@ export class Precision {
   }
 
   /** mark_all_scalars_precise: the fallback when backtracking cannot follow the program. */
-  private markAllScalarsPrecise(cur: VerifierState): void {
+  markAllScalarsPrecise(cur: VerifierState): void {
     if (this.level2) this.host.verbose(`mark_precise: frame${cur.curframe}: falling back to forcing all scalars precise\n`);
     for (let st = cur.parent; st; st = st.parent) {
       for (let i = 0; i <= st.curframe; i++) {

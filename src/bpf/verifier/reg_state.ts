@@ -56,6 +56,13 @@ export class RegState {
   off = 0;
   /** Ties copies of one map_value_or_null together, so a null check refines them all. */
   id = 0;
+  /** The acquired reference (a ringbuf record) this pointer must be released through. */
+  refObjId = 0;
+  /**
+   * 6.x BPF_ADD_CONST: this scalar is the one with the same id plus `off` (after `rX = rY;
+   * rX += K`), so a bounds check on either refines both.
+   */
+  addConst = false;
   map: MapInfo | null = null;
   /** Bytes a packet pointer may access (r=), or a ringbuf record's size. */
   range = 0;
@@ -80,6 +87,8 @@ export class RegState {
     this.type = o.type;
     this.off = o.off;
     this.id = o.id;
+    this.refObjId = o.refObjId;
+    this.addConst = o.addConst;
     this.map = o.map;
     this.range = o.range;
     this.varOff = o.varOff;
@@ -109,6 +118,8 @@ export class RegState {
 /** __mark_reg_known: the variable part is exactly imm; clears id, off, map and range. */
 export function markRegKnown(reg: RegState, imm: bigint): void {
   reg.id = 0;
+  reg.refObjId = 0;
+  reg.addConst = false;
   reg.off = 0;
   reg.map = null;
   reg.range = 0;
@@ -149,6 +160,8 @@ export function markRegUnknown(reg: RegState, precise = false): void {
   reg.precise = precise;
   reg.off = 0;
   reg.id = 0;
+  reg.refObjId = 0;
+  reg.addConst = false;
   reg.map = null;
   reg.range = 0;
   reg.varOff = TNUM_UNKNOWN;
@@ -242,12 +255,16 @@ export function regBoundOffset(reg: RegState, sub32: boolean): void {
   reg.varOff = t;
 }
 
-/** All three, in the order the kernel runs them after an operation. */
+/** All three, in the order the kernel runs them after an operation (reg_bounds_sync in 6.x). */
 export function regNormalize(reg: RegState, sub32: boolean): void {
-  updateRegBounds(reg, sub32);
-  regDeduceBounds(reg, sub32);
-  regBoundOffset(reg, sub32);
-  updateRegBounds(reg, sub32);
+  if (sub32) {
+    regBoundsSync6(reg);
+    return;
+  }
+  updateRegBounds(reg, false);
+  regDeduceBounds(reg, false);
+  regBoundOffset(reg, false);
+  updateRegBounds(reg, false);
 }
 
 /** coerce_reg_to_size: keep the low `size` bytes, zero-extended. */
@@ -276,14 +293,107 @@ export function coerceRegToSize(reg: RegState, size: number): void {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// reg_bounds_sync as Linux 6.x runs it: 32- and 64-bit bounds inform each other both ways.
+
+const s32 = (v: bigint): bigint => BigInt.asIntN(32, v);
+const u32 = (v: bigint): bigint => v & U32_MAX;
+
+/** __reg32_deduce_bounds: subregister bounds from the 64-bit ones, and signed from unsigned. */
+function reg32DeduceBounds6(reg: RegState): void {
+  if (reg.umin >> 32n === reg.umax >> 32n) {
+    reg.u32min = maxB(reg.u32min, u32(reg.umin));
+    reg.u32max = minB(reg.u32max, u32(reg.umax));
+    if (s32(reg.umin) <= s32(reg.umax)) {
+      reg.s32min = maxB(reg.s32min, s32(reg.umin));
+      reg.s32max = minB(reg.s32max, s32(reg.umax));
+    }
+  }
+  if (reg.smin >> 32n === reg.smax >> 32n) {
+    if (u32(reg.smin) <= u32(reg.smax)) {
+      reg.u32min = maxB(reg.u32min, u32(reg.smin));
+      reg.u32max = minB(reg.u32max, u32(reg.smax));
+    }
+    if (s32(reg.smin) <= s32(reg.smax)) {
+      reg.s32min = maxB(reg.s32min, s32(reg.smin));
+      reg.s32max = minB(reg.s32max, s32(reg.smax));
+    }
+  }
+  // Upper halves one apart (0xffffffff then 0 included) with the low halves crossing zero: a
+  // signed 32-bit range such as [-1, 1].
+  const adjacent = (lo: bigint, hi: bigint): boolean => u32((toU64(lo) >> 32n) + 1n) === u32(toU64(hi) >> 32n) && s32(lo) < 0n && s32(hi) >= 0n;
+  if (adjacent(reg.umin, reg.umax)) {
+    reg.s32min = maxB(reg.s32min, s32(reg.umin));
+    reg.s32max = minB(reg.s32max, s32(reg.umax));
+  }
+  if (adjacent(reg.smin, reg.smax)) {
+    reg.s32min = maxB(reg.s32min, s32(reg.smin));
+    reg.s32max = minB(reg.s32max, s32(reg.smax));
+  }
+  if (s32(reg.u32min) <= s32(reg.u32max)) {
+    reg.s32min = maxB(reg.s32min, s32(reg.u32min));
+    reg.s32max = minB(reg.s32max, s32(reg.u32max));
+  }
+  if (u32(reg.s32min) <= u32(reg.s32max)) {
+    reg.u32min = maxB(reg.u32min, u32(reg.s32min));
+    reg.u32max = minB(reg.u32max, u32(reg.s32max));
+  }
+}
+
+/** __reg64_deduce_bounds: a range that stays on one side of the sign bit is the same both ways. */
+function reg64DeduceBounds6(reg: RegState): void {
+  if (toS64(reg.umin) <= toS64(reg.umax)) {
+    reg.smin = maxB(reg.smin, toS64(reg.umin));
+    reg.smax = minB(reg.smax, toS64(reg.umax));
+  }
+  if (toU64(reg.smin) <= toU64(reg.smax)) {
+    reg.umin = maxB(reg.umin, toU64(reg.smin));
+    reg.umax = minB(reg.umax, toU64(reg.smax));
+  }
+}
+
+/** __reg_deduce_mixed_bounds: the low 32 bits of the 64-bit bounds tightened by the 32-bit ones. */
+function regDeduceMixedBounds6(reg: RegState): void {
+  const hi = ~U32_MAX;
+  reg.umin = maxB(reg.umin, (reg.umin & hi) | reg.u32min);
+  reg.umax = minB(reg.umax, (reg.umax & hi) | reg.u32max);
+  reg.smin = maxB(reg.smin, toS64((toU64(reg.smin) & hi) | reg.u32min));
+  reg.smax = minB(reg.smax, toS64((toU64(reg.smax) & hi) | reg.u32max));
+  if (u32(reg.s32min) <= u32(reg.s32max)) {
+    reg.umin = maxB(reg.umin, (reg.umin & hi) | u32(reg.s32min));
+    reg.umax = minB(reg.umax, (reg.umax & hi) | u32(reg.s32max));
+    reg.smin = maxB(reg.smin, toS64((toU64(reg.smin) & hi) | u32(reg.s32min)));
+    reg.smax = minB(reg.smax, toS64((toU64(reg.smax) & hi) | u32(reg.s32max)));
+  }
+  // After a sign-extending load: a non-negative low half rules out all-ones upper bits.
+  if (reg.s32min >= 0n && reg.smin >= S32_MIN && reg.smax <= S32_MAX) {
+    reg.smin = reg.umin = reg.s32min;
+    reg.smax = reg.umax = reg.s32max;
+    reg.varOff = tnumIntersect(reg.varOff, tnumRange(reg.smin, reg.smax));
+  }
+}
+
+/** reg_bounds_sync (6.x). */
+export function regBoundsSync6(reg: RegState): void {
+  updateRegBounds(reg, true);
+  for (let i = 0; i < 2; i++) {
+    reg32DeduceBounds6(reg);
+    reg64DeduceBounds6(reg);
+    regDeduceMixedBounds6(reg);
+  }
+  const v64 = tnumIntersect(reg.varOff, tnumRange(reg.umin, reg.umax));
+  const v32 = tnumIntersect(tnumSubreg(v64), tnumRange(reg.u32min, reg.u32max));
+  reg.varOff = tnum((v64.value & ~U32_MAX) | v32.value, (v64.mask & ~U32_MAX) | v32.mask);
+  updateRegBounds(reg, true);
+}
+
 /** The subregister bounds implied by var_off and 64-bit bounds, after a 64-bit operation. */
 export function sync32FromVarOff(reg: RegState): void {
   reg.s32min = S32_MIN;
   reg.s32max = S32_MAX;
   reg.u32min = 0n;
   reg.u32max = U32_MAX;
-  updateRegBounds(reg, true);
-  regDeduceBounds(reg, true);
+  regBoundsSync6(reg);
 }
 
 export const regIsConst = (reg: RegState): boolean => tnumIsConst(reg.varOff);

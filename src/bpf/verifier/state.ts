@@ -88,6 +88,8 @@ export class VerifierState {
   lastInsnIdx = -1;
   /** Non-sequential steps and stack spills/fills since firstInsnIdx, for backtracking. */
   jmpHistory: JmpHistoryEntry[] = [];
+  /** Acquired references (ringbuf records) this path must release, in order of acquisition. */
+  refs: { id: number; insnIdx: number }[] = [];
 
   get cur(): FuncState {
     return this.frames[this.curframe]!;
@@ -102,6 +104,7 @@ export class VerifierState {
     this.firstInsnIdx = o.firstInsnIdx;
     this.lastInsnIdx = o.lastInsnIdx;
     this.jmpHistory = o.jmpHistory.map((e) => ({ ...e }));
+    this.refs = o.refs.map((r) => ({ ...r }));
     for (let i = 0; i <= o.curframe; i++) {
       let f = this.frames[i];
       if (!f) {

@@ -10,7 +10,7 @@
 import { formatInsn } from '../disasm.js';
 import {
   BPF_ABS, BPF_ADD, BPF_ALU, BPF_ALU64, BPF_AND, BPF_ARSH, BPF_ATOMIC, BPF_CALL, BPF_CLASS, BPF_CMPXCHG, BPF_DIV,
-  BPF_DW, BPF_END, BPF_EXIT, BPF_FETCH, BPF_IMM, BPF_IND, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JLE, BPF_JLT, BPF_JMP,
+  BPF_DW, BPF_END, BPF_EXIT, BPF_TO_BE, BPF_FETCH, BPF_IMM, BPF_IND, BPF_JA, BPF_JEQ, BPF_JGE, BPF_JGT, BPF_JLE, BPF_JLT, BPF_JMP,
   BPF_JMP32, BPF_JNE, BPF_JSET, BPF_JSGE, BPF_JSGT, BPF_JSLE, BPF_JSLT, BPF_K, BPF_LD, BPF_LDX, BPF_LSH, BPF_MEM,
   BPF_MEMSX, BPF_MOD, BPF_MODE, BPF_MOV, BPF_MUL, BPF_NEG, BPF_OP, BPF_OR, BPF_PSEUDO_CALL, BPF_PSEUDO_MAP_FD,
   BPF_PSEUDO_MAP_VALUE, BPF_RSH, BPF_SIZE, BPF_SRC, BPF_ST, BPF_STX, BPF_SUB, BPF_X, BPF_XCHG, BPF_XOR, MAX_BPF_STACK,
@@ -25,12 +25,13 @@ import {
   BPF_COMPLEXITY_LIMIT_STATES, BPF_MAX_VAR_OFF,
   BPF_MAX_VAR_SIZ, BPF_MAXINSNS, DIALECTS, type Dialect, type DialectRules,
 } from './options.js';
-import { Precision, stackAccessFlags } from './precision.js';
+import { computeLiveRegisters, computeScc, formatLiveRegs } from './liveness.js';
+import { LINKED_REGS_MAX, Precision, stackAccessFlags, type JmpHistoryEntry, type LinkedReg } from './precision.js';
 import { ctxAccessOk, funcProto, mayAccessSkb, type ProgTypeName } from './prog_types.js';
 import {
-  REG_LIVE_DONE, REG_LIVE_NONE, REG_LIVE_READ, REG_LIVE_WRITTEN, RegState, S32_MAX, S64_MAX, S64_MIN, U32_MAX, U64_MAX,
+  REG_LIVE_DONE, REG_LIVE_NONE, REG_LIVE_READ, REG_LIVE_WRITTEN, RegState, S32_MAX, S32_MIN, S64_MAX, S64_MIN, U32_MAX, U64_MAX,
   coerceRegToSize, markRegConstZero, markRegKnown, markRegKnownZero, markRegNotInit, markRegUnbounded, markRegUnknown,
-  rangeWithin, regBoundOffset, regDeduceBounds, registerIsNull, sync32FromVarOff, toS64, toU64, typeMayBeNull,
+  rangeWithin, regBoundOffset, regBoundsSync6, regDeduceBounds, regNormalize, registerIsNull, sync32FromVarOff, toS64, toU64, typeMayBeNull,
   updateRegBounds, type MapInfo, type RegType,
 } from './reg_state.js';
 import {
@@ -38,7 +39,7 @@ import {
 } from './state.js';
 import {
   tnumAdd, tnumAnd, tnumArshift, tnumConst, tnumEqualsConst, tnumIn, tnumIntersect, tnumIsAligned, tnumIsConst,
-  tnumLshift, tnumMul, tnumOr, tnumRange, tnumRshift, tnumStr, tnumSub, tnumXor,
+  tnumLshift, tnumMul, tnumOr, tnumRange, tnumRshift, tnumStr, tnumSub, tnumXor, type Tnum,
 } from './tnum.js';
 
 const E2BIG = 7, EACCES = 13, EFAULT = 14, EINVAL = 22;
@@ -47,7 +48,9 @@ const MAP_TYPE_PROG_ARRAY = 3, MAP_TYPE_PERF_EVENT_ARRAY = 4, MAP_TYPE_STACK_TRA
 const FUNC_TAIL_CALL = 12, FUNC_PERF_EVENT_OUTPUT = 25, FUNC_GET_STACKID = 27, FUNC_PERF_EVENT_READ = 22;
 const FUNC_PERF_EVENT_READ_VALUE = 55, FUNC_GET_STACK = 67, FUNC_PROBE_READ_STR = 45;
 const FUNC_RINGBUF_OUTPUT = 130, FUNC_RINGBUF_RESERVE = 131, FUNC_RINGBUF_SUBMIT = 132, FUNC_RINGBUF_DISCARD = 133, FUNC_RINGBUF_QUERY = 134;
-const FUNC_PROBE_READ_USER_STR = 114, FUNC_PROBE_READ_KERNEL_STR = 115;
+const FUNC_PROBE_READ_USER_STR = 114, FUNC_PROBE_READ_KERNEL_STR = 115, FUNC_GET_SMP_PROCESSOR_ID = 8;
+/** MAX_ERRNO: helpers fail with -1 .. -4095. */
+const MAX_ERRNO = 4095n;
 
 export interface VerifyOptions {
   progType: ProgTypeName;
@@ -58,6 +61,8 @@ export interface VerifyOptions {
   gplCompatible?: boolean;
   /** The map a pseudo ld_imm64's immediate names (the fd), or null. */
   resolveMap: (fd: number) => MapInfo | null;
+  /** nr_cpu_ids, which bounds bpf_get_smp_processor_id() in 6.x. */
+  nrCpus?: number;
 }
 
 /** What later stages need to know about each instruction. */
@@ -113,10 +118,19 @@ interface StackElem {
   logPos: number;
 }
 
+/** struct bpf_scc_visit: a walk through one loop, from the checkpoint that entered it. */
+interface SccVisit {
+  entry: VerifierState | null;
+  backedges: { state: VerifierState; equal: VerifierState }[];
+}
+
+const MAX_BACKEDGE_ITERS = 64;
+
 interface ExploredState {
   st: VerifierState;
-  /** Times a path reached this state again (6.x loop detection). */
+  /** Times a path was pruned against this state, and times it was compared in vain (6.x). */
   hits: number;
+  misses: number;
 }
 
 const CALLER_SAVED = [0, 1, 2, 3, 4, 5];
@@ -146,9 +160,8 @@ export class Verifier {
   totalStates = 0;
   peakStates = 0;
   maxStatesPerInsn = 0;
+  /** explored_states_size: checkpoints kept, for peak_states. */
   private curStates = 0;
-  /** The acquired references (ringbuf records) of the current path: id -> allocating insn. */
-  private refs = new Map<number, number>();
   /** 6.x log: what the current instruction touched. */
   private scratchRegs = new Set<number>();
   private scratchSlots = new Set<number>();
@@ -161,8 +174,14 @@ export class Verifier {
   /** The instruction the path executed last (do_check's prev_insn_idx). */
   private lastInsn = -1;
   /** The current instruction's jump-history entry, once it has one (cur_hist_ent). */
-  private curHistEnt: { idx: number; prevIdx: number; flags: number } | null = null;
+  private curHistEnt: JmpHistoryEntry | null = null;
   private readonly precision: Precision;
+  /** 6.x: registers live before each instruction (compute_live_registers). */
+  private liveRegs: Uint16Array = new Uint16Array(0);
+  private jmpPoint: Uint8Array = new Uint8Array(0);
+  /** 6.x: the loop (strongly connected component) each instruction is in, 0 if none. */
+  private scc: Int32Array = new Int32Array(0);
+  private readonly sccVisits = new Map<string, SccVisit>();
 
   constructor(readonly insns: readonly Insn[], readonly opts: VerifyOptions) {
     this.d = DIALECTS[opts.kernel ?? '5.0'];
@@ -176,8 +195,20 @@ export class Verifier {
       logLevel: this.log.level,
       verbose: (s) => this.verbose(s),
       insnText: (idx) => this.insnTextAt(idx),
-      printFrame: (st, fr) => printState6(st.frames[fr]!),
+      printFrame: (st, fr) => printState6(st.frames[fr]!, st.refs),
     });
+  }
+
+  private readonly mapCache = new Map<number, MapInfo | null>();
+
+  /** One MapInfo per map fd, so map pointers compare by identity as the kernel's do. */
+  private resolveMap(fd: number): MapInfo | null {
+    let m = this.mapCache.get(fd);
+    if (m === undefined) {
+      m = this.opts.resolveMap(fd);
+      this.mapCache.set(fd, m);
+    }
+    return m;
   }
 
   /** 6.x: scalars start imprecise for privileged programs, precise for the rest. */
@@ -196,16 +227,9 @@ export class Verifier {
     if (this.d.name !== '5.0' && this.privileged && regno >= 0) this.precision.markChainPrecision(this.cur, regno);
   }
 
-  /** A jump, call or return brought the path here (is_jmp_point, as far as backtracking cares). */
-  private arrivedByJump(): boolean {
-    const prev = this.prevInsnIdx;
-    if (prev < 0 || this.insnIdx === prev + 1) return false;
-    return !(this.insnIdx === prev + 2 && this.insns[prev]!.code === (BPF_LD | BPF_IMM | BPF_DW));
-  }
-
-  /** propagate_precision: what the explored state `old` needed precise, the current path needs. */
-  private propagatePrecision(old: VerifierState): void {
-    if (!this.privileged) return;
+  /** propagate_precision: what the explored state `old` needed precise, `cur`'s path needs. */
+  private propagatePrecision(old: VerifierState, cur: VerifierState): boolean {
+    if (!this.privileged) return false;
     const regs: number[] = [];
     const slots: bigint[] = [];
     for (let fr = old.curframe; fr >= 0; fr--) {
@@ -227,17 +251,81 @@ export class Verifier {
       });
       if (names.length && this.log.level >= 2) this.verbose(`frame ${fr}: propagating ${names.join(',')}\n`);
     }
-    this.precision.markBatch(this.cur, regs, slots);
+    return this.precision.markBatch(cur, regs, slots);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Loops (6.x): a checkpoint inside a strongly connected component opens a visit of it; states
+  // pruned against checkpoints of a visit in progress are kept as back-edges, and when the visit
+  // ends their precision is propagated until nothing changes.
+
+  /** compute_scc_callchain: the call sites leading to the loop a state is in, or null. */
+  private sccCallchain(st: VerifierState): string | null {
+    const sites: number[] = [];
+    for (let i = 0; i <= st.curframe; i++) {
+      const idx = i === st.curframe ? st.insnIdx : st.frames[i + 1]!.callsite;
+      const scc = this.scc[idx] ?? 0;
+      if (scc) return `(${[...sites, scc].join(',')})`;
+      if (i === st.curframe) return null;
+      sites.push(idx);
+    }
+    return null;
+  }
+
+  private sccVisit(st: VerifierState): SccVisit | null {
+    const chain = this.sccCallchain(st);
+    return chain === null ? null : (this.sccVisits.get(chain) ?? null);
+  }
+
+  /** incomplete_read_marks: is the loop `st` belongs to still being walked? */
+  private loopInProgress(st: VerifierState): boolean {
+    if (this.d.name === '5.0') return false;
+    return this.sccVisit(st)?.entry != null;
+  }
+
+  private maybeEnterScc(st: VerifierState): void {
+    const chain = this.sccCallchain(st);
+    if (chain === null) return;
+    let visit = this.sccVisits.get(chain);
+    if (!visit) {
+      visit = { entry: null, backedges: [] };
+      this.sccVisits.set(chain, visit);
+    }
+    if (visit.entry) return;
+    visit.entry = st;
+    if (this.log.level >= 2) this.verbose(`SCC enter ${chain}\n`);
+  }
+
+  private maybeExitScc(st: VerifierState): void {
+    const chain = this.sccCallchain(st);
+    if (chain === null) return;
+    const visit = this.sccVisits.get(chain);
+    if (!visit || visit.entry !== st) return;
+    if (this.log.level >= 2) this.verbose(`SCC exit ${chain}\n`);
+    // propagate_backedges
+    for (let i = 0, changed = true; changed; i++) {
+      changed = false;
+      if (i > MAX_BACKEDGE_ITERS) {
+        if (this.log.level >= 2) this.verbose('propagate_backedges: too many iterations\n');
+        for (const b of visit.backedges) this.precision.markAllScalarsPrecise(b.state);
+        break;
+      }
+      for (const b of visit.backedges) if (this.propagatePrecision(b.equal, b.state)) changed = true;
+    }
+    visit.backedges = [];
+    visit.entry = null;
   }
 
   /** push_jmp_history: record a spill or fill of a stack slot (or a jump) at this instruction. */
-  private pushJmpHistory(flags: number): void {
+  private pushJmpHistory(flags: number, linked?: readonly LinkedReg[]): void {
     if (this.d.name === '5.0') return;
     if (this.curHistEnt) {
       this.curHistEnt.flags |= flags;
+      if (linked) this.curHistEnt.linked = linked;
       return;
     }
-    const e = { idx: this.insnIdx, prevIdx: this.prevInsnIdx, flags };
+    const e: JmpHistoryEntry = { idx: this.insnIdx, prevIdx: this.prevInsnIdx, flags };
+    if (linked) e.linked = linked;
     this.cur.jmpHistory.push(e);
     this.curHistEnt = e;
   }
@@ -261,7 +349,7 @@ export class Verifier {
   }
 
   private printState(st: FuncState): string {
-    return this.d.name === '5.0' ? printState50(st, (f) => this.cur.frames[f]?.callsite ?? -1) : printState6(st) + '\n';
+    return this.d.name === '5.0' ? printState50(st, (f) => this.cur.frames[f]?.callsite ?? -1) : printState6(st, this.cur.refs) + '\n';
   }
 
   private scratchReg(r: number): void {
@@ -275,7 +363,7 @@ export class Verifier {
   /** print_insn_state (6.x): the registers an instruction touched, as a comment after it. */
   private printInsnState(): void {
     if (!this.scratchRegs.size && !this.scratchSlots.size) return;
-    const st = printState6(this.cur.cur, { regs: this.scratchRegs, slots: this.scratchSlots });
+    const st = printState6(this.cur.cur, this.cur.refs, { regs: this.scratchRegs, slots: this.scratchSlots });
     if (this.prevLogPos >= 0 && this.prevLogPos === this.log.pos) {
       this.log.reset(this.prevLogPos - 1);
       const p = this.prevInsnLen;
@@ -452,7 +540,14 @@ export class Verifier {
 
   /** assign_scalar_id_before_mov: link a copy to its source so a later bounds check refines both. */
   private assignScalarIdBeforeMov(src: RegState): void {
-    if (src.type === 'SCALAR_VALUE' && !src.id && !tnumIsConst(src.varOff)) src.id = ++this.idGen;
+    if (src.type !== 'SCALAR_VALUE') return;
+    // A copy of `rY + K` cannot carry a second constant: the link to rY is dropped.
+    if (src.addConst) {
+      src.id = 0;
+      src.off = 0;
+      src.addConst = false;
+    }
+    if (!src.id && !tnumIsConst(src.varOff)) src.id = ++this.idGen;
   }
 
   /**
@@ -624,6 +719,8 @@ export class Verifier {
 
   /** A variable-offset stack read (6.x): every byte it may read initialised; an unknown result. */
   private checkStackReadVarOff(state: FuncState, min: number, max: number, valueRegno: number, regno: number): void {
+    // 6.x's log shows the slot the range starts in.
+    this.scratchSlot(Math.floor((-min - 1) / BPF_REG_SIZE));
     for (let o = min; o < max; o++) {
       const slot = -o - 1;
       const spi = Math.floor(slot / BPF_REG_SIZE);
@@ -1011,7 +1108,7 @@ export class Verifier {
       if (reg.off !== 0 || !tnumEqualsConst(reg.varOff, 0n)) {
         this.fail(EACCES, `R${regno} must have zero offset when passed to release func`);
       }
-      meta.refObjId = reg.id;
+      meta.refObjId = reg.refObjId;
     } else if (argType === 'ARG_CONST_ALLOC_SIZE_OR_ZERO') {
       expected = 'SCALAR_VALUE';
       if (type !== expected) errType();
@@ -1154,36 +1251,53 @@ export class Verifier {
         markRegKnownZero(r0);
         r0.type = 'PTR_TO_RINGBUF_MEM_OR_NULL';
         r0.range = Number(meta.ringbufSize);
+        // 6.x spends one id on the maybe-null pointer and the next on the reference.
+        if (this.d.name !== '5.0') ++this.idGen;
         const id = ++this.idGen;
         r0.id = id;
-        this.refs.set(id, insnIdx);
+        r0.refObjId = id;
+        this.cur.refs.push({ id, insnIdx });
         break;
       }
     }
     // do_refine_retval_range: a string/stack helper returns at most the buffer size.
     if (fn.ret === 'RET_INTEGER' && (funcId === FUNC_GET_STACK || funcId === FUNC_PROBE_READ_STR || (this.d.name !== '5.0' && (funcId === FUNC_PROBE_READ_USER_STR || funcId === FUNC_PROBE_READ_KERNEL_STR)))) {
-      r0.smax = meta.msizeSmax;
-      r0.umax = meta.msizeUmax;
-      regDeduceBounds(r0, false);
-      regBoundOffset(r0, false);
-      if (this.d.sub32) sync32FromVarOff(r0);
+      if (this.d.name === '5.0') {
+        r0.smax = meta.msizeSmax;
+        r0.umax = meta.msizeUmax;
+        regDeduceBounds(r0, false);
+        regBoundOffset(r0, false);
+      } else {
+        // 6.x: the size read, or a negative errno.
+        r0.smax = r0.s32max = meta.msizeUmax;
+        r0.smin = r0.s32min = -MAX_ERRNO;
+        regNormalize(r0, true);
+      }
+    } else if (fn.ret === 'RET_INTEGER' && funcId === FUNC_GET_SMP_PROCESSOR_ID && this.d.name !== '5.0') {
+      const last = BigInt((this.opts.nrCpus ?? 1) - 1);
+      r0.umin = r0.u32min = r0.smin = r0.s32min = 0n;
+      r0.umax = r0.u32max = r0.smax = r0.s32max = last;
+      regNormalize(r0, true);
     }
     this.checkMapFuncCompatibility(meta.map, funcId);
   }
 
+  /** release_reference: the record is gone; every copy of its pointer becomes unusable. */
   private releaseReference(id: number): void {
-    if (!this.refs.has(id)) this.fail(EINVAL, `R1 must be referenced when passed to release function`);
-    this.refs.delete(id);
-    for (const f of this.cur.frames) {
-      if (!f) continue;
-      for (const r of f.regs) if (r.id === id && (r.type === 'PTR_TO_RINGBUF_MEM' || r.type === 'PTR_TO_RINGBUF_MEM_OR_NULL')) this.markUnknown(r);
-      for (const s of f.stack) if (s.slotType[0] === STACK_SPILL && s.spilledPtr.id === id) this.markUnknown(s.spilledPtr);
+    const refs = this.cur.refs;
+    const i = refs.findIndex((r) => r.id === id);
+    if (i < 0) this.fail(EINVAL, `R1 must be referenced when passed to release function`);
+    refs.splice(i, 1);
+    for (let f = 0; f <= this.cur.curframe; f++) {
+      const fs = this.cur.frames[f]!;
+      for (const r of fs.regs) if (r.refObjId === id) this.markUnknown(r);
+      for (const s of fs.stack) if (s.slotType[BPF_REG_SIZE - 1] === STACK_SPILL && s.spilledPtr.refObjId === id) this.markUnknown(s.spilledPtr);
     }
   }
 
   private checkReferenceLeak(): void {
-    if (!this.refs.size) return;
-    for (const [id, insn] of this.refs) this.verbose(`Unreleased reference id=${id} alloc_insn=${insn}\n`);
+    if (!this.cur.refs.length) return;
+    for (const r of this.cur.refs) this.verbose(`Unreleased reference id=${r.id} alloc_insn=${r.insnIdx}\n`);
     this.fail(EINVAL, 'BPF_EXIT instruction in main prog would lead to reference leak');
   }
 
@@ -1633,6 +1747,20 @@ export class Verifier {
       }
     }
     this.adjustScalarMinMaxVals(insn, dstReg, srcReg);
+    if (this.d.name === '5.0') return;
+    // 6.x: `rX += K` keeps rX linked to the registers it was copied from, K apart; any other
+    // arithmetic ends the link.
+    if (this.privileged && opcode === BPF_ADD && BPF_CLASS(insn.code) === BPF_ALU64 && dstReg.id && tnumIsConst(srcReg.varOff)) {
+      const val = toU64(srcReg.varOff.value);
+      if (dstReg.addConst || val > S32_MAX) {
+        clearScalarId(dstReg);
+      } else {
+        dstReg.addConst = true;
+        dstReg.off = Number(val);
+      }
+    } else {
+      clearScalarId(dstReg);
+    }
   }
 
   /** check_alu_op. */
@@ -1660,12 +1788,20 @@ export class Verifier {
         this.adjustScalarMinMaxVals({ ...insn, code: (insn.code & 0x07) | BPF_SUB | BPF_X }, dst, copy);
         return;
       }
-      this.checkRegArg(insn.dst, 'DST_OP');
-      if (opcode === BPF_END && this.d.name !== '5.0' && (insn.imm !== 64 || BPF_SRC(insn.code) === 0 && !is64)) {
-        // le16/le32 and friends keep only the low bits: the result is bounded by its width.
-        if (insn.imm < 64) coerceRegToSize(regs[insn.dst]!, insn.imm / 8);
-        if (this.d.sub32) sync32FromVarOff(regs[insn.dst]!);
+      if (this.d.name !== '5.0' && dst.type === 'SCALAR_VALUE') {
+        // scalar_byte_swap (6.x): the known bits move with the bytes; on a little-endian machine
+        // le16/le32 only truncate and le64 does nothing.
+        this.checkRegArg(insn.dst, 'DST_OP_NO_MARK');
+        dst.live |= REG_LIVE_WRITTEN;
+        if (is64 || BPF_SRC(insn.code) === BPF_TO_BE) {
+          dst.varOff = tnumBswap(dst.varOff, insn.imm);
+          markRegUnbounded(dst);
+        }
+        if (insn.imm === 16 || insn.imm === 32) coerceRegToSize(dst, insn.imm / 8);
+        regNormalize(dst, true);
+        return;
       }
+      this.checkRegArg(insn.dst, 'DST_OP');
       return;
     }
     if (opcode === BPF_MOV) {
@@ -1685,13 +1821,16 @@ export class Verifier {
           if (src.type !== 'SCALAR_VALUE' && !this.allowPtrLeaks) this.fail(EACCES, `R${insn.src} sign-extension part of pointer`);
           const parent = dst.parent;
           if (src.type === 'SCALAR_VALUE') {
+            // A value the sign extension leaves alone stays linked to its source.
+            const noSext = this.d.name !== '5.0' && src.umax < 1n << BigInt(insn.off - 1);
+            if (noSext) this.assignScalarIdBeforeMov(src);
             dst.copyFrom(src);
             dst.parent = parent;
+            if (!noSext) clearScalarId(dst);
             coerceSext(dst, insn.off / 8);
           } else {
             this.markUnknown(dst);
           }
-          dst.id = 0;
           if (!is64) coerceRegToSize(dst, 4);
           dst.live |= REG_LIVE_WRITTEN;
           if (this.d.sub32) sync32FromVarOff(dst);
@@ -1699,7 +1838,7 @@ export class Verifier {
         }
         if (is64) {
           const parent = dst.parent;
-          if (this.d.name !== '5.0' && src.type === 'SCALAR_VALUE' && !tnumIsConst(src.varOff) && !src.id) src.id = ++this.idGen;
+          if (this.d.name !== '5.0') this.assignScalarIdBeforeMov(src);
           dst.copyFrom(src);
           dst.parent = parent;
           dst.live |= REG_LIVE_WRITTEN;
@@ -1707,13 +1846,16 @@ export class Verifier {
           if (this.isPointerValue(insn.src)) this.fail(EACCES, `R${insn.src} partial copy of pointer`);
           const parent = dst.parent;
           if (src.type === 'SCALAR_VALUE') {
+            // 6.x: a value that fits in 32 bits is the same value after w-mov: keep them linked.
+            const fits = this.d.name !== '5.0' && bitWidth(src.umax) <= 32;
+            if (fits) this.assignScalarIdBeforeMov(src);
             dst.copyFrom(src);
             dst.parent = parent;
             dst.live |= REG_LIVE_WRITTEN;
+            if (!fits) clearScalarId(dst);
           } else {
             this.markUnknown(dst);
           }
-          dst.id = 0;
           coerceRegToSize(dst, 4);
           if (this.d.sub32) sync32FromVarOff(dst);
         }
@@ -1782,16 +1924,17 @@ export class Verifier {
     } else {
       refine64(trueReg, falseReg, toU64(val), opcode, inv);
     }
+    // 6.x: on the branch where dst != val, a bound equal to val moves past it.
+    const op = inv ? mirror(opcode) : opcode;
+    if (this.d.name !== '5.0' && (op === BPF_JEQ || op === BPF_JNE)) notEqualEdges(op === BPF_JEQ ? falseReg : trueReg, val, is32);
     for (const r of [falseReg, trueReg]) {
-      regDeduceBounds(r, sub32);
-      regBoundOffset(r, sub32);
-      updateRegBounds(r, sub32);
-      if (sub32 && !is32) sync32FromVarOff(r);
-      if (sub32 && is32) {
-        regDeduceBounds(r, true);
-        regBoundOffset(r, true);
-        updateRegBounds(r, true);
+      if (sub32) {
+        regNormalize(r, true);
+        continue;
       }
+      regDeduceBounds(r, false);
+      regBoundOffset(r, false);
+      updateRegBounds(r, false);
     }
   }
 
@@ -1802,12 +1945,56 @@ export class Verifier {
     src.smin = dst.smin = src.smin > dst.smin ? src.smin : dst.smin;
     src.smax = dst.smax = src.smax < dst.smax ? src.smax : dst.smax;
     src.varOff = dst.varOff = tnumIntersect(src.varOff, dst.varOff);
-    for (const r of [src, dst]) {
-      updateRegBounds(r, false);
-      regDeduceBounds(r, false);
-      regBoundOffset(r, false);
-      updateRegBounds(r, false);
-      if (sub32) sync32FromVarOff(r);
+    if (sub32) {
+      // 6.x learns the equal 32-bit halves too.
+      src.u32min = dst.u32min = src.u32min > dst.u32min ? src.u32min : dst.u32min;
+      src.u32max = dst.u32max = src.u32max < dst.u32max ? src.u32max : dst.u32max;
+      src.s32min = dst.s32min = src.s32min > dst.s32min ? src.s32min : dst.s32min;
+      src.s32max = dst.s32max = src.s32max < dst.s32max ? src.s32max : dst.s32max;
+    }
+    for (const r of [src, dst]) regNormalize(r, sub32);
+  }
+
+  /**
+   * collect_linked_regs: the live registers and the spilled slots, innermost frame first, holding
+   * the scalar with this id. Past LINKED_REGS_MAX, a scalar loses its link instead.
+   */
+  private collectLinkedRegs(vstate: VerifierState, id: number, out: LinkedReg[]): void {
+    for (let fr = vstate.curframe; fr >= 0; fr--) {
+      const f = vstate.frames[fr]!;
+      const at = fr === vstate.curframe ? vstate.insnIdx : vstate.frames[fr + 1]!.callsite;
+      const live = this.liveRegs[at] ?? 0;
+      const add = (reg: RegState, isReg: boolean, n: number): void => {
+        if (reg.type !== 'SCALAR_VALUE' || reg.id !== id) return;
+        if (out.length < LINKED_REGS_MAX) out.push({ frame: fr, isReg, n });
+        else clearScalarId(reg);
+      };
+      for (let r = 0; r < 10; r++) if (live & (1 << r)) add(f.regs[r]!, true, r);
+      f.stack.forEach((slot, i) => {
+        if (slot.slotType[BPF_REG_SIZE - 1] === STACK_SPILL) add(slot.spilledPtr, false, i);
+      });
+    }
+  }
+
+  /**
+   * sync_linked_regs: every scalar linked to `known` takes its new bounds, shifted by the
+   * constant it was offset by (BPF_ADD_CONST).
+   */
+  private syncLinkedRegs(vstate: VerifierState, known: RegState, linked: readonly LinkedReg[]): void {
+    for (const e of linked) {
+      const f = vstate.frames[e.frame]!;
+      const reg = e.isReg ? f.regs[e.n]! : f.stack[e.n]!.spilledPtr;
+      if (reg.type !== 'SCALAR_VALUE' || reg === known || reg.id !== known.id) continue;
+      if ((!reg.addConst && !known.addConst) || reg.off === known.off) {
+        copyRegisterState(reg, known);
+        continue;
+      }
+      const { off, addConst } = reg;
+      const delta = BigInt(reg.off - known.off);
+      copyRegisterState(reg, known);
+      reg.off = off;
+      reg.addConst = addConst;
+      addConstToBounds(reg, delta);
     }
   }
 
@@ -1822,9 +2009,11 @@ export class Verifier {
       } else {
         reg.type = reg.type === 'PTR_TO_MAP_VALUE_OR_NULL' ? 'PTR_TO_MAP_VALUE' : 'PTR_TO_RINGBUF_MEM';
       }
-      if (isNull || reg.type === 'PTR_TO_MAP_VALUE') reg.id = 0;
+      reg.id = 0;
     };
-    if (isNull && vstate === this.cur && this.refs.has(id)) this.refs.delete(id);
+    // On the null branch nothing was acquired.
+    const refObjId = vstate.cur.regs[regno]!.refObjId;
+    if (isNull && refObjId && refObjId === id) vstate.refs = vstate.refs.filter((r) => r.id !== id);
     for (const r of vstate.cur.regs) mark(r);
     for (let j = 0; j <= vstate.curframe; j++) {
       for (const s of vstate.frames[j]!.stack) if (s.slotType[0] === STACK_SPILL) mark(s.spilledPtr);
@@ -1866,6 +2055,15 @@ export class Verifier {
       return;
     }
 
+    // 6.x: scalars sharing an id with an operand learn what it learns; the jump history records
+    // them (before the other branch copies it) so backtracking treats them as one.
+    const linked: LinkedReg[] = [];
+    if (this.d.name !== '5.0') {
+      const src = BPF_SRC(insn.code) === BPF_X ? regs[insn.src]! : null;
+      if (src && src.type === 'SCALAR_VALUE' && src.id) this.collectLinkedRegs(thisBranch, src.id, linked);
+      if (dstReg.type === 'SCALAR_VALUE' && dstReg.id) this.collectLinkedRegs(thisBranch, dstReg.id, linked);
+      if (linked.length > 1) this.pushJmpHistory(0, linked);
+    }
     const other = this.pushStack(this.insnIdx + insn.off + 1, this.insnIdx);
     const otherRegs = other.cur.regs;
     if (BPF_SRC(insn.code) === BPF_X) {
@@ -1882,6 +2080,17 @@ export class Verifier {
       }
     } else if (dstReg.type === 'SCALAR_VALUE') {
       this.regSetMinMax(otherRegs[insn.dst]!, dstReg, BigInt(insn.imm), opcode, is32, false);
+    }
+    if (this.d.name !== '5.0') {
+      const src = BPF_SRC(insn.code) === BPF_X ? regs[insn.src]! : null;
+      if (src && src.type === 'SCALAR_VALUE' && src.id) {
+        this.syncLinkedRegs(thisBranch, src, linked);
+        this.syncLinkedRegs(other, otherRegs[insn.src]!, linked);
+      }
+      if (dstReg.type === 'SCALAR_VALUE' && dstReg.id) {
+        this.syncLinkedRegs(thisBranch, dstReg, linked);
+        this.syncLinkedRegs(other, otherRegs[insn.dst]!, linked);
+      }
     }
     if (BPF_SRC(insn.code) === BPF_K && insn.imm === 0 && (opcode === BPF_JEQ || opcode === BPF_JNE) && typeMayBeNull(dstReg.type) && !is32) {
       this.markPtrOrNullRegs(thisBranch, insn.dst, opcode === BPF_JNE);
@@ -1911,7 +2120,7 @@ export class Verifier {
       markRegKnown(dst, imm);
       return;
     }
-    const map = this.opts.resolveMap(insn.imm);
+    const map = this.resolveMap(insn.imm);
     if (!map) this.fail(EFAULT, `fd ${insn.imm} is not pointing to valid bpf_map`);
     markRegKnownZero(dst);
     if (insn.src === BPF_PSEUDO_MAP_FD) {
@@ -1934,12 +2143,12 @@ export class Verifier {
       this.fail(EINVAL, 'BPF_LD_[ABS|IND] uses reserved fields');
     }
     this.checkRegArg(6, 'SRC_OP');
-    if (this.refs.size) this.fail(EINVAL, 'BPF_LD_[ABS|IND] cannot be mixed with socket references');
+    if (this.cur.refs.length) this.fail(EINVAL, 'BPF_LD_[ABS|IND] cannot be mixed with socket references');
     if (regs[6]!.type !== 'PTR_TO_CTX') this.fail(EINVAL, 'at the time of BPF_LD_ABS|IND R6 != pointer to skb');
     if (mode === BPF_IND) this.checkRegArg(insn.src, 'SRC_OP');
     this.clobberCallerSaved(regs);
+    // The load is at most 32 bits, but both kernels leave r0 a full unknown scalar.
     this.markUnknown(regs[0]!);
-    if (this.d.sub32) coerceRegToSize(regs[0]!, 4);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1998,22 +2207,23 @@ export class Verifier {
    * regsafe (6.x): an imprecise scalar in the explored state matches any scalar; the rest must
    * be contained in what the explored state proved safe.
    */
-  private regsafe6(rold: RegState, rcur: RegState, ids: ScalarIdMap): boolean {
-    if (!(rold.live & REG_LIVE_READ)) return true;
-    if (rold.type === 'NOT_INIT') return true;
+  private regsafe6(rold: RegState, rcur: RegState, ids: ScalarIdMap, rangeWithinMode = false): boolean {
+    if (!rangeWithinMode && !(rold.live & REG_LIVE_READ)) return true;
+    if (rold.type === 'NOT_INIT' && (!rangeWithinMode || rcur.type === 'NOT_INIT')) return true;
     if (rold.type !== rcur.type) return false;
     const sameHead = rold.off === rcur.off && rold.map === rcur.map && rold.range === rcur.range;
     const within = rangeWithin(rold, rcur, true) && tnumIn(rold.varOff, rcur.varOff);
     switch (rold.type) {
       case 'SCALAR_VALUE':
-        if (!rold.precise) return true;
+        if (!rold.precise && !rangeWithinMode) return true;
+        if (rold.addConst !== rcur.addConst || (rold.addConst && rold.off !== rcur.off)) return false;
         return within && ids.checkScalar(rold.id, rcur.id);
       case 'PTR_TO_MAP_KEY':
       case 'PTR_TO_MAP_VALUE':
       case 'PTR_TO_MAP_VALUE_OR_NULL':
       case 'PTR_TO_RINGBUF_MEM':
       case 'PTR_TO_RINGBUF_MEM_OR_NULL':
-        return sameHead && within && ids.check(rold.id, rcur.id);
+        return sameHead && within && ids.check(rold.id, rcur.id) && ids.check(rold.refObjId, rcur.refObjId);
       case 'PTR_TO_STACK':
         return regsExact(rold, rcur, ids) && rold.frameno === rcur.frameno;
       default:
@@ -2022,16 +2232,16 @@ export class Verifier {
   }
 
   /** stacksafe (6.x): spilled scalars compared as registers, an all-misc slot as an unknown one. */
-  private stacksafe6(old: FuncState, cur: FuncState, ids: ScalarIdMap): boolean {
+  private stacksafe6(old: FuncState, cur: FuncState, ids: ScalarIdMap, rangeWithinMode = false): boolean {
     for (let i = 0; i < old.allocatedStack; i++) {
       const spi = Math.floor(i / BPF_REG_SIZE);
       const os = old.stack[spi]!;
-      if (!(os.spilledPtr.live & REG_LIVE_READ)) {
+      if (!rangeWithinMode && !(os.spilledPtr.live & REG_LIVE_READ)) {
         i += BPF_REG_SIZE - 1;
         continue;
       }
       const ot = os.slotType[i % BPF_REG_SIZE];
-      if (ot === STACK_INVALID) continue;
+      if (ot === STACK_INVALID && !rangeWithinMode) continue;
       // Uninitialised stack reads as unknown data for privileged programs, so misc is no promise.
       if (this.d.uninitStackReads && this.privileged && ot === STACK_MISC) continue;
       if (i >= cur.allocatedStack) return false;
@@ -2039,7 +2249,7 @@ export class Verifier {
       const oldReg = this.scalarRegForStack(os);
       const curReg = this.scalarRegForStack(cs);
       if (oldReg && curReg) {
-        if (!this.regsafe6(oldReg, curReg, ids)) return false;
+        if (!this.regsafe6(oldReg, curReg, ids, rangeWithinMode)) return false;
         i += BPF_REG_SIZE - 1;
         continue;
       }
@@ -2047,7 +2257,7 @@ export class Verifier {
       if (ot === STACK_MISC && ct === STACK_ZERO) continue;
       if (ot !== ct) return false;
       if (i % BPF_REG_SIZE !== BPF_REG_SIZE - 1) continue;
-      if (os.slotType[BPF_REG_SIZE - 1] === STACK_SPILL && !this.regsafe6(os.spilledPtr, cs.spilledPtr, ids)) return false;
+      if (os.slotType[BPF_REG_SIZE - 1] === STACK_SPILL && !this.regsafe6(os.spilledPtr, cs.spilledPtr, ids, rangeWithinMode)) return false;
     }
     return true;
   }
@@ -2067,15 +2277,19 @@ export class Verifier {
     return null;
   }
 
-  private statesEqual(old: VerifierState, cur: VerifierState): boolean {
+  /**
+   * states_equal. With rangeWithinMode (6.x, while the loop the explored state is in is still
+   * being walked) its read and precision marks may be incomplete, so every register counts.
+   */
+  private statesEqual(old: VerifierState, cur: VerifierState, rangeWithinMode = false): boolean {
     if (old.curframe !== cur.curframe) return false;
     if (this.d.name !== '5.0') {
       const ids = new ScalarIdMap(this.idGen);
       for (let i = 0; i <= old.curframe; i++) {
         const of = old.frames[i]!, cf = cur.frames[i]!;
         if (of.callsite !== cf.callsite) return false;
-        for (let r = 0; r < 11; r++) if (!this.regsafe6(of.regs[r]!, cf.regs[r]!, ids)) return false;
-        if (!this.stacksafe6(of, cf, ids)) return false;
+        for (let r = 0; r < 11; r++) if (!this.regsafe6(of.regs[r]!, cf.regs[r]!, ids, rangeWithinMode)) return false;
+        if (!this.stacksafe6(of, cf, ids, rangeWithinMode)) return false;
       }
       return true;
     }
@@ -2154,35 +2368,46 @@ export class Verifier {
     const cur = this.cur;
     this.cleanLiveStates(list, cur);
     let statesCnt = 0;
-    for (const e of list) {
+    // 6.x keeps a new checkpoint only after 2 jumps and 8 instructions since the last one.
+    let addNewState = !this.d.boundedLoops || (this.jmpsProcessed - this.prevJmps >= 2 && this.processed - this.prevProcessed >= 8);
+    for (let k = 0; k < list.length; k++) {
+      const e = list[k]!;
+      statesCnt++;
       if (this.d.boundedLoops && e.st.branches > 0) {
         if (sameCallsites(e.st, cur) && this.statesExact(e.st, cur)) {
           this.verbose(`infinite loop detected at insn ${insnIdx}\n`);
-          this.verbose(`cur state:${printState6(cur.cur)}\n`);
-          this.verbose(`old state:${printState6(e.st.cur)}\n`);
+          this.verbose(`cur state:${printState6(cur.cur, cur.refs)}\n`);
+          this.verbose(`old state:${printState6(e.st.cur, e.st.refs)}\n`);
           this.lastMessage = `infinite loop detected at insn ${insnIdx}`;
           throw new VerifierError(EINVAL, this.lastMessage);
         }
-        statesCnt++;
-        continue;
-      }
-      if (this.statesEqual(e.st, cur)) {
+        // Inside a loop each iteration is a new state; checkpoint them only now and then.
+        if (this.jmpsProcessed - this.prevJmps < 20 && this.processed - this.prevProcessed < 100) addNewState = false;
+      } else if (this.statesEqual(e.st, cur, this.loopInProgress(e.st))) {
         e.hits++;
         this.propagateLiveness(e.st, cur);
         // The explored state's precise scalars were relied on after this point; so are ours.
         if (this.d.name !== '5.0') {
-          if (this.arrivedByJump()) this.pushJmpHistory(0);
-          this.propagatePrecision(e.st);
+          if (this.jmpPoint[insnIdx]) this.pushJmpHistory(0);
+          this.propagatePrecision(e.st, cur);
+          // A loop still being walked may yet mark more of e.st precise: revisit this edge then.
+          const visit = this.loopInProgress(e.st) ? this.sccVisit(e.st) : null;
+          if (visit) visit.backedges.push({ state: cur.clone(), equal: e.st });
         }
         return 1;
       }
-      statesCnt++;
+      // 6.x forgets a checkpoint that keeps failing to match: it only slows the search.
+      if (this.d.name === '5.0') continue;
+      if (addNewState) e.misses++;
+      if (e.misses > e.hits * 3 + 3) {
+        list.splice(k--, 1);
+        this.curStates--;
+      }
     }
     // Counted before the new checkpoint, whether or not one is added.
     if (statesCnt > this.maxStatesPerInsn) this.maxStatesPerInsn = statesCnt;
     if (!this.allowPtrLeaks && statesCnt > BPF_COMPLEXITY_LIMIT_STATES) return 0;
-    // 6.x keeps a new checkpoint only after 2 jumps and 8 instructions since the last one.
-    if (this.d.boundedLoops && !(this.jmpsProcessed - this.prevJmps >= 2 && this.processed - this.prevProcessed >= 8)) return 0;
+    if (!addNewState) return 0;
     this.prevJmps = this.jmpsProcessed;
     this.prevProcessed = this.processed;
     // A checkpoint starts with no precision: backtracking marks what later checks rely on.
@@ -2192,7 +2417,8 @@ export class Verifier {
     cur.parent = copy;
     cur.firstInsnIdx = insnIdx;
     cur.jmpHistory = [];
-    list.unshift({ st: copy, hits: 0 });
+    if (this.d.name !== '5.0') this.maybeEnterScc(copy);
+    list.unshift({ st: copy, hits: 0, misses: 0 });
     this.totalStates++;
     this.curStates++;
     if (this.curStates > this.peakStates) this.peakStates = this.curStates;
@@ -2238,7 +2464,6 @@ export class Verifier {
     const st = this.cur.clone();
     if (st.parent) st.parent.branches++;
     this.head.push({ st, insnIdx, prevInsnIdx, logPos: this.log.pos - 1 });
-    this.pushedRefs.push(new Map(this.refs));
     // Both kernels turn push_stack's failure into -EFAULT at the conditional jump.
     if (this.head.length > this.d.jmpSeqLimit) {
       this.fail(EFAULT, this.d.name === '5.0' ? 'BPF program is too complex' : `The sequence of ${this.head.length} jumps is too complex.`);
@@ -2246,13 +2471,11 @@ export class Verifier {
     return st;
   }
 
-  private pushedRefs: Map<number, number>[] = [];
 
   private popStack(): boolean {
     const e = this.head.pop();
     if (!e) return false;
     this.cur = e.st;
-    this.refs = this.pushedRefs.pop()!;
     this.insnIdx = e.insnIdx;
     this.prevInsnIdx = e.prevInsnIdx;
     this.lastInsn = e.prevInsnIdx;
@@ -2303,9 +2526,9 @@ export class Verifier {
       } else if (this.log.enabled) {
         if (doPrintState) {
           if (this.log.level > 1) {
-            this.verbose(`\nfrom ${this.prevInsnIdx} to ${this.insnIdx}:${printState6(this.cur.cur)}\n`);
+            this.verbose(`\nfrom ${this.prevInsnIdx} to ${this.insnIdx}:${printState6(this.cur.cur, this.cur.refs)}\n`);
           } else {
-            this.verbose(` ${this.insnIdx}:${printState6(this.cur.cur)}\n`);
+            this.verbose(` ${this.insnIdx}:${printState6(this.cur.cur, this.cur.refs)}\n`);
             this.scratchRegs.clear();
             this.scratchSlots.clear();
           }
@@ -2318,7 +2541,7 @@ export class Verifier {
         this.prevInsnLen = line.length + 1;
         this.prevLogPos = this.log.pos;
       }
-      if (v6 && this.arrivedByJump()) this.pushJmpHistory(0);
+      if (v6 && this.jmpPoint[this.insnIdx]) this.pushJmpHistory(0);
       this.lastInsn = this.insnIdx;
       this.aux[this.insnIdx]!.seen = true;
       const regs = this.regs();
@@ -2410,9 +2633,9 @@ export class Verifier {
 
   /** The end of one path: its explored ancestors have one path fewer; pop the next path. */
   private exitPath(): boolean {
-    this.curStates = Math.max(0, this.curStates - 1);
     for (let st: VerifierState | null = this.cur.parent; st; st = st.parent) {
       if (--st.branches) break;
+      if (this.d.name !== '5.0') this.maybeExitScc(st);
     }
     if (!this.popStack()) return false;
     if (this.d.name !== '5.0') this.scratchAll();
@@ -2437,7 +2660,7 @@ export class Verifier {
     return formatInsn(this.insns[idx]!, this.insns[idx + 1], {
       dialect: this.d.name,
       imm: (ins, next, full) => {
-        const map = ins.src === BPF_PSEUDO_MAP_FD || ins.src === BPF_PSEUDO_MAP_VALUE ? this.opts.resolveMap(ins.imm) : null;
+        const map = ins.src === BPF_PSEUDO_MAP_FD || ins.src === BPF_PSEUDO_MAP_VALUE ? this.resolveMap(ins.imm) : null;
         if (!map) return '0x' + full.toString(16);
         const addr = map.addr + (ins.src === BPF_PSEUDO_MAP_VALUE ? BigInt((next?.imm ?? 0) >>> 0) : 0n);
         return '0x' + addr.toString(16);
@@ -2491,7 +2714,7 @@ export class Verifier {
     // 6.x looks at the functions' shape before the instructions' encodings; 5.0 the other way.
     if (d.name !== '5.0') this.subprogs = this.checkSubprogsOrFail();
     const tableErr = checkInsnTable(this.insns, d, (fd, src, off) => {
-      const map = this.opts.resolveMap(fd);
+      const map = this.resolveMap(fd);
       if (!map) return `fd ${fd} is not pointing to valid bpf_map`;
       if (src === BPF_PSEUDO_MAP_VALUE) {
         if (off >= BPF_MAX_VAR_OFF) return `direct value offset of ${off} is not allowed`;
@@ -2505,7 +2728,13 @@ export class Verifier {
     if (d.name === '5.0') this.subprogs = this.checkSubprogsOrFail();
     const cfg = checkCfg(this.insns, d, this.privileged);
     if ('errno' in cfg) this.fail(cfg.errno, cfg.message);
+    if (d.name !== '5.0') {
+      this.liveRegs = computeLiveRegisters(this.insns, (id) => funcProto(this.opts.progType, id, d.name, this.privileged));
+      this.scc = computeScc(this.insns);
+      if (this.log.level >= 2) this.verbose(formatLiveRegs(this.insns, this.liveRegs, this.scc, (i) => this.insnTextAt(i)));
+    }
     this.explored = new Array(this.n).fill(null);
+    this.jmpPoint = cfg.jmpPoint;
     this.doCheck(cfg.pruneHere);
     // 5.0 closes do_check with its statistics, before the call chains' stack is added up.
     if (d.name === '5.0') {
@@ -2546,11 +2775,73 @@ class ScalarIdMap {
 
 /** regs_exact: the same type, offsets, bounds and (paired) ids. */
 function regsExact(a: RegState, b: RegState, ids: ScalarIdMap): boolean {
-  return a.type === b.type && a.off === b.off && a.map === b.map && a.range === b.range &&
+  return a.type === b.type && a.off === b.off && a.addConst === b.addConst && a.map === b.map && a.range === b.range &&
     a.varOff.value === b.varOff.value && a.varOff.mask === b.varOff.mask &&
     a.smin === b.smin && a.smax === b.smax && a.umin === b.umin && a.umax === b.umax &&
     a.s32min === b.s32min && a.s32max === b.s32max && a.u32min === b.u32min && a.u32max === b.u32max &&
-    ids.check(a.id, b.id);
+    ids.check(a.id, b.id) && ids.check(a.refObjId, b.refObjId);
+}
+
+/** The JNE case of regs_refine_cond_op: a constant at the edge of a range is cut off. */
+function notEqualEdges(reg: RegState, val: bigint, is32: boolean): void {
+  if (is32) {
+    const u = val & U32_MAX;
+    const sv = BigInt.asIntN(32, u);
+    if (reg.u32min === u) reg.u32min++;
+    if (reg.u32max === u) reg.u32max--;
+    if (reg.s32min === sv) reg.s32min++;
+    if (reg.s32max === sv) reg.s32max--;
+  } else {
+    const u = toU64(val);
+    const sv = toS64(val);
+    if (reg.umin === u) reg.umin++;
+    if (reg.umax === u) reg.umax--;
+    if (reg.smin === sv) reg.smin++;
+    if (reg.smax === sv) reg.smax--;
+  }
+}
+
+/** tnum_bswap16/32/64: the byte swap of every known and unknown bit. */
+function tnumBswap(t: Tnum, bits: number): Tnum {
+  const swap = (v: bigint): bigint => {
+    let r = 0n;
+    for (let i = 0; i < bits / 8; i++) r = (r << 8n) | ((v >> BigInt(i * 8)) & 0xffn);
+    return r;
+  };
+  const m = (1n << BigInt(bits)) - 1n;
+  return { value: swap(t.value & m), mask: swap(t.mask & m) };
+}
+
+/**
+ * scalar32_min_max_add and scalar_min_max_add with a constant, then reg_bounds_sync: a bound
+ * that overflows only at one end leaves that domain unbounded; overflowing at both ends wraps.
+ */
+function addConstToBounds(reg: RegState, k: bigint): void {
+  const add = (lo: bigint, hi: bigint, min: bigint, max: bigint, kk: bigint): [bigint, bigint] => {
+    const a = lo + kk;
+    const b = hi + kk;
+    if (min < 0n) return a < min || a > max || b < min || b > max ? [min, max] : [a, b];
+    const span = max + 1n;
+    const oa = a > max || a < 0n;
+    const ob = b > max || b < 0n;
+    if (oa !== ob) return [0n, max];
+    return [((a % span) + span) % span, ((b % span) + span) % span];
+  };
+  const k64 = toU64(k);
+  const k32 = k64 & U32_MAX;
+  [reg.s32min, reg.s32max] = add(reg.s32min, reg.s32max, S32_MIN, S32_MAX, BigInt.asIntN(32, k32));
+  [reg.u32min, reg.u32max] = add(reg.u32min, reg.u32max, 0n, U32_MAX, k32);
+  [reg.smin, reg.smax] = add(reg.smin, reg.smax, S64_MIN, S64_MAX, toS64(k64));
+  [reg.umin, reg.umax] = add(reg.umin, reg.umax, 0n, U64_MAX, k64);
+  reg.varOff = tnumAdd(reg.varOff, tnumConst(k64));
+  regBoundsSync6(reg);
+}
+
+/** clear_scalar_id: the scalar no longer moves together with any other. */
+function clearScalarId(reg: RegState): void {
+  reg.id = 0;
+  reg.off = 0;
+  reg.addConst = false;
 }
 
 /** fls64: the number of bits a value needs (get_reg_width of its umax). */
