@@ -1,7 +1,7 @@
 // `npm run bench`: throughput of the BPF machine, as instructions per second (the median of
 // several runs), on three programs: a counted ALU loop, 64-bit multiplies with loads and stores
 // over a 4 KiB buffer, and a branch-heavy loop. Each runs on the translated code and on the
-// reference interpreter.
+// reference interpreter. Then map updates, and the verifier's time on two programs.
 
 import { assemble } from '../bpf/asm.js';
 import { VM_OK } from '../bpf/fault.js';
@@ -12,6 +12,7 @@ import { BpfVm } from '../bpf/vm.js';
 import { BPF_MAP_TYPE } from '../bpf/maps/map.js';
 import { BpfSubsystem } from '../bpf/syscall.js';
 import { PerformanceObserver } from 'node:perf_hooks';
+import { benchVerifier } from './verifier.js';
 
 const ITERATIONS = 2_000_000;
 const RUNS = 7;
@@ -203,6 +204,9 @@ async function main(): Promise<void> {
   log('');
   log('Maps');
   await benchMapUpdates(log);
+  log('');
+  log('Verifier (median of 5, log level 1)');
+  benchVerifier(log);
 }
 
 await main();

@@ -2,10 +2,11 @@
 // the exit status. (npm test builds dist/ before the tests run.)
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { normalizeLog, stripLivenessDebug } from '../support/corpus.js';
 
 function bpfbox(args: string[], input = ''): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, ['bin/bpfbox', ...args], { input, encoding: 'utf8' });
@@ -85,6 +86,49 @@ describe('bpfbox bpf asm and disasm', () => {
     const hex = bpfbox(['bpf', 'asm', 'examples/log2_hist.s']).stdout;
     const listing = bpfbox(['bpf', 'disasm'], hex).stdout;
     expect(bpfbox(['bpf', 'asm', '-'], listing).stdout).toBe(hex);
+  });
+});
+
+describe('bpfbox bpf verify', () => {
+  const asm = (src: string): string => bpfbox(['bpf', 'asm', '-'], src).stdout;
+  const LOOKUP = asm('*(u32 *)(r10 -4) = 0\nr1 = map[id:1]\nr2 = r10\nr2 += -4\ncall bpf_map_lookup_elem#1\nif r0 == 0x0 goto pc+1\nr0 = *(u64 *)(r0 +0)\nr0 = 0\nexit\n');
+
+  it('accepts with exit 0 and prints Linux 5.0\'s log by default', () => {
+    const r = bpfbox(['bpf', 'verify', '--hex', RET42.replace(/ /g, '')]);
+    expect(r).toEqual({ status: 0, stdout: '0: (b7) r0 = 42\n1: (95) exit\nprocessed 2 insns (limit 131072), stack depth 0\n', stderr: '' });
+  });
+  it('rejects with exit 1, the reason last in the log and alone on stderr', () => {
+    const r = bpfbox(['bpf', 'verify'], asm('r0 = *(u64 *)(r10 -520)\nexit\n'));
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('0: (79) r0 = *(u64 *)(r10 -520)\ninvalid stack off=-520 size=8\n');
+    expect(r.stderr).toBe('invalid stack off=-520 size=8\n');
+  });
+  it('numbers --map maps from 1 for the program\'s map references', () => {
+    expect(bpfbox(['bpf', 'verify', '--map', 'hash:4:8:16'], LOOKUP).status).toBe(0);
+    const small = bpfbox(['bpf', 'verify', '--map', 'hash:4:4:16'], LOOKUP);
+    expect(small.stdout).toContain('\ninvalid access to map value, value_size=4 off=0 size=8\n');
+    expect(small.stderr).toBe('R0 min value is outside of the array range\n');
+    expect(bpfbox(['bpf', 'verify'], LOOKUP).stderr).toBe('fd 1 is not pointing to valid bpf_map\n');
+  });
+  it('--kernel 6.x prints what Linux 6.18 printed for the same program', () => {
+    const src = readFileSync('tests/golden/verifier/corpus/map-lookup-null-check-ok.s', 'utf8');
+    const hex = bpfbox(['bpf', 'asm', '-'], src.replace(/^#.*\n/gm, '')).stdout;
+    const r = bpfbox(['bpf', 'verify', '--kernel', '6.x', '--log-level', '2', '--map', 'hash:4:8:16'], hex);
+    const want = readFileSync('tests/golden/verifier/corpus/map-lookup-null-check-ok.log2', 'utf8');
+    expect(r.status).toBe(0);
+    expect(stripLivenessDebug(normalizeLog(r.stdout))).toBe(stripLivenessDebug(want));
+  });
+  it('--unprivileged applies the rules for programs without CAP_BPF', () => {
+    const leak = asm('r0 = r10\nexit\n');
+    expect(bpfbox(['bpf', 'verify', '--type', 'socket_filter'], leak).status).toBe(0);
+    expect(bpfbox(['bpf', 'verify', '--type', 'socket_filter', '--unprivileged'], leak).stderr).toBe('R0 leaks addr as return value\n');
+  });
+  it('usage errors exit 2 with one line', () => {
+    expectCleanError(bpfbox(['bpf', 'verify', '--type', 'xdp'], RET42), 2, /--type must be one of kprobe, tracepoint, socket_filter, not 'xdp'/);
+    expectCleanError(bpfbox(['bpf', 'verify', '--kernel', '4.19'], RET42), 2, /--kernel must be 5.0 or 6.x/);
+    expectCleanError(bpfbox(['bpf', 'verify', '--log-level', '3'], RET42), 2, /--log-level must be 1 or 2/);
+    expectCleanError(bpfbox(['bpf', 'verify', '--map', 'tree:4:8:1'], RET42), 2, /--map tree:4:8:1: expected TYPE:KEY_SIZE:VALUE_SIZE:MAX_ENTRIES/);
+    expectCleanError(bpfbox(['bpf', 'verify', '--bogus'], RET42), 2, /Unknown option '--bogus'/);
   });
 });
 

@@ -36,18 +36,33 @@ export class VerifierLog {
     return this.len;
   }
 
-  /** Truncates the log back to `pos` (the 6.x log-level-1 rewind to a branch point). */
+  /**
+   * Truncates the log back to `pos` (the 6.x log-level-1 rewind to a branch point, and the
+   * inline-comment rewrite of the last line). Drops whole parts from the end first, so a rewind
+   * costs what it removes, not the log's length.
+   */
   reset(pos: number): void {
-    const text = this.text().slice(0, pos);
-    this.parts = [text];
-    this.len = text.length;
+    while (this.parts.length && this.len - this.parts[this.parts.length - 1]!.length >= pos) {
+      this.len -= this.parts.pop()!.length;
+    }
+    if (this.len > pos) {
+      const last = this.parts.pop()!;
+      const keep = last.length - (this.len - pos);
+      this.parts.push(last.slice(0, keep));
+      this.len = pos;
+    }
   }
 
   /** The column the next write lands in. */
   get column(): number {
-    const t = this.parts.length ? this.text() : '';
-    const nl = t.lastIndexOf('\n');
-    return t.length - nl - 1;
+    let col = 0;
+    for (let i = this.parts.length - 1; i >= 0; i--) {
+      const p = this.parts[i]!;
+      const nl = p.lastIndexOf('\n');
+      if (nl >= 0) return col + p.length - nl - 1;
+      col += p.length;
+    }
+    return col;
   }
 
   text(): string {

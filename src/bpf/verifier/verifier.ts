@@ -1074,7 +1074,7 @@ export class Verifier {
   }
 
   /** check_func_arg: one argument register against its prototype type. */
-  private checkFuncArg(regno: number, argType: ArgType, meta: CallArgMeta, funcId: number): void {
+  private checkFuncArg(regno: number, argType: ArgType, meta: CallArgMeta): void {
     const regs = this.regs();
     const reg = regs[regno]!;
     if (argType === 'ARG_DONTCARE') return;
@@ -1155,7 +1155,6 @@ export class Verifier {
       this.checkHelperMemAccess(regno - 1, Number(reg.umax), zeroSizeAllowed, m);
       this.markPrecise(regno);
     }
-    void funcId;
   }
 
   /** check_map_func_compatibility: special maps go with their own helpers only. */
@@ -1217,7 +1216,7 @@ export class Verifier {
     }
     if (this.opts.gplCompatible === false && fn.gplOnly) this.fail(EINVAL, 'cannot call GPL-restricted function from non-GPL compatible program');
     const meta: CallArgMeta = { map: null, rawMode: false, regno: -1, accessSize: 0, msizeSmax: 0n, msizeUmax: 0n, refObjId: 0, ringbufSize: 0n, constMapKey: -1n };
-    for (let i = 0; i < 5; i++) this.checkFuncArg(i + 1, fn.args[i] ?? 'ARG_DONTCARE', meta, funcId);
+    for (let i = 0; i < 5; i++) this.checkFuncArg(i + 1, fn.args[i] ?? 'ARG_DONTCARE', meta);
     const aux = this.aux[insnIdx]!;
     if (meta.map && (funcId === 1 || funcId === 2 || funcId === 3)) aux.map = aux.map ?? meta.map;
     // Raw mode: the helper writes these stack bytes, which become initialised data.

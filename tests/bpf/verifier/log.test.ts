@@ -3,8 +3,16 @@
 // addresses aside, and without the trace of 6.18's stack-liveness analysis (see
 // stripLivenessDebug).
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCorpus, normalizeLog, readKernelLog, stripLivenessDebug } from '../../support/corpus.js';
+import { assemble } from '../../../src/bpf/asm.js';
+import { branchy, straightLine } from '../../../src/bench/verifier.js';
+import { StandaloneHost } from '../../../src/bpf/host.js';
+import { BPF_MAP_TYPE } from '../../../src/bpf/maps/map.js';
+import { BpfSubsystem } from '../../../src/bpf/syscall.js';
+import { bpfCheck } from '../../../src/bpf/verifier/verifier.js';
+import { CORPUS_DIR, loadCorpus, normalizeLog, readKernelLog, stripLivenessDebug } from '../../support/corpus.js';
 import { verify } from '../../support/verify.js';
 
 const programs = loadCorpus();
@@ -18,5 +26,18 @@ describe('the 6.x log is the log Linux 6.18 prints', () => {
         expect(show(got)).toBe(show(readKernelLog(p.name, level)));
       });
     }
+  }
+});
+
+describe('the benchmark programs verify as in Linux 6.18', () => {
+  const kernel = readFileSync(join(CORPUS_DIR, '..', 'bench.kernel'), 'utf8');
+  const bpf = new BpfSubsystem(new StandaloneHost({ nrCpus: 4 }));
+  const fd = bpf.mapCreate({ mapType: BPF_MAP_TYPE.hash, keySize: 4, valueSize: 8, maxEntries: 64 });
+  for (const [name, src] of [['straight', straightLine()], ['branchy', branchy()]] as const) {
+    it(`${name}: the same statistics line`, () => {
+      const insns = assemble(src).map((x) => (x.code === 0x18 && x.src === 1 ? { ...x, imm: fd } : x));
+      const r = bpfCheck(insns, { progType: 'kprobe', kernel: '6.x', logLevel: 1, resolveMap: (f) => bpf.mapInfo(f) });
+      expect(`${name}: ${r.log.trim()}`).toBe(new RegExp(`^${name}: .*$`, 'm').exec(kernel)![0]);
+    });
   }
 });
