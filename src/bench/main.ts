@@ -7,7 +7,7 @@ import { assemble } from '../bpf/asm.js';
 import { VM_OK } from '../bpf/fault.js';
 import { StandaloneHost } from '../bpf/host.js';
 import { AddressSpace, RegionKind } from '../bpf/memory.js';
-import { loadProgram, LoadedProgram } from '../bpf/program.js';
+import { loadProgram, LoadedProgram, relocateMapRefs } from '../bpf/program.js';
 import { BpfVm } from '../bpf/vm.js';
 import { BPF_MAP_TYPE } from '../bpf/maps/map.js';
 import { BpfSubsystem } from '../bpf/syscall.js';
@@ -169,9 +169,9 @@ async function benchMapUpdates(log: (s: string) => void): Promise<void> {
       r6 += 1
       if r6 < ${N} goto loop
       r0 = 0
-      exit`).map((x) => (x.code === 0x18 && x.src === 1 ? { ...x, imm: fd } : x));
+      exit`);
   // A million iterations is no verifiable program; the loop exists only to time the helper path.
-  const prog = loadProgram(insns, (f) => bpf.mapByFd(f));
+  const prog = loadProgram(relocateMapRefs(insns, [fd]), (f) => bpf.mapByFd(f));
   if (!(prog instanceof LoadedProgram)) throw new Error(prog.message);
   const vm = bpf.vm();
   const rates: number[] = [];

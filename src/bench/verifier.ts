@@ -2,6 +2,7 @@
 // in both dialects, with the processed-instruction count the log's last line reports.
 
 import { assemble } from '../bpf/asm.js';
+import { relocateMapRefs } from '../bpf/program.js';
 import { StandaloneHost } from '../bpf/host.js';
 import { BPF_MAP_TYPE } from '../bpf/maps/map.js';
 import { BpfSubsystem } from '../bpf/syscall.js';
@@ -74,7 +75,7 @@ export function benchVerifier(log: (s: string) => void): void {
   const fd = bpf.mapCreate({ mapType: BPF_MAP_TYPE.hash, keySize: 4, valueSize: 8, maxEntries: 64 });
   const cases = [
     { name: 'straight line', insns: assemble(straightLine()) },
-    { name: 'branchy', insns: assemble(branchy()).map((x) => (x.code === 0x18 && x.src === 1 ? { ...x, imm: fd } : x)) },
+    { name: 'branchy', insns: relocateMapRefs(assemble(branchy()), [fd]) },
   ];
   for (const c of cases) {
     for (const kernel of ['5.0', '6.x'] as Dialect[]) {

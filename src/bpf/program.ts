@@ -50,6 +50,22 @@ export class LoadedProgram {
  * Validates `insns` and resolves its map references. A pseudo lddw (src 1) whose immediate is k
  * names the map `resolveMap(k)`; src 2 names an address inside an array map's value.
  */
+/**
+ * What libbpf does before BPF_PROG_LOAD: a map reference written `map[id:K]` (an ld_imm64 with
+ * src 1 or 2 whose imm is K) gets the K-th of `fds`. References past the list stay as written,
+ * so the kernel's "fd K is not pointing to valid bpf_map" still shows.
+ */
+export function relocateMapRefs(insns: readonly Insn[], fds: readonly number[]): Insn[] {
+  const out = insns.slice();
+  for (let i = 0; i < out.length; i++) {
+    const ins = out[i]!;
+    if (ins.code !== (BPF_LD | BPF_IMM | BPF_DW)) continue;
+    if (ins.src === BPF_PSEUDO_MAP_FD || ins.src === BPF_PSEUDO_MAP_VALUE) out[i] = { ...ins, imm: fds[ins.imm - 1] ?? ins.imm };
+    i++;
+  }
+  return out;
+}
+
 export function loadProgram(insns: readonly Insn[], resolveMap: MapResolver = () => null): LoadedProgram | InsnError {
   const err = validateInsns(insns);
   if (err) return err;

@@ -10,7 +10,7 @@ import { disassemble, type Dialect } from '../bpf/disasm.js';
 import { StandaloneHost } from '../bpf/host.js';
 import { decodeInsns, encodeInsns, INSN_SIZE } from '../bpf/isa.js';
 import { AddressSpace, RegionKind } from '../bpf/memory.js';
-import { loadProgram, LoadedProgram } from '../bpf/program.js';
+import { loadProgram, LoadedProgram, relocateMapRefs } from '../bpf/program.js';
 import { BpfVm, DEFAULT_BUDGET } from '../bpf/vm.js';
 import { VM_OK } from '../bpf/fault.js';
 import { strerror } from '../bpf/errno.js';
@@ -139,9 +139,7 @@ function cmdVerify(args: string[], io: Io): number {
     if (fd < 0) throw new CommandError(`--map ${spec}: BPF_MAP_CREATE failed: ${strerror(fd)}`);
     fds.push(fd);
   }
-  const insns = decodeInsns(programBytes(values.hex, io)).map((x, i, all) =>
-    x.code === 0x18 && (x.src === 1 || x.src === 2) && (i === 0 || all[i - 1]!.code !== 0x18) ? { ...x, imm: fds[x.imm - 1] ?? x.imm } : x,
-  );
+  const insns = relocateMapRefs(decodeInsns(programBytes(values.hex, io)), fds);
   const res = bpfCheck(insns, {
     progType: type,
     kernel: values.kernel,

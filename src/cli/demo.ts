@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assemble } from '../bpf/asm.js';
 import { disassemble } from '../bpf/disasm.js';
+import { relocateMapRefs } from '../bpf/program.js';
 import { StandaloneHost } from '../bpf/host.js';
 import { encodeInsns } from '../bpf/isa.js';
 import { BPF_MAP_TYPE } from '../bpf/maps/map.js';
@@ -37,7 +38,7 @@ export function demo(io: Io): number {
   const mapFd = bpf.mapCreate({ mapType: BPF_MAP_TYPE.percpu_array, keySize: 4, valueSize: 8, maxEntries: BUCKETS, name: 'log2' });
   if (mapFd < 0) throw new CommandError(`map create failed: ${mapFd}`);
   // The listing names map 1; the program as loaded carries the map's fd, as libbpf patches it in.
-  const patched = insns.map((x) => (x.src === 1 && x.code === 0x18 ? { ...x, imm: mapFd } : x));
+  const patched = relocateMapRefs(insns, [mapFd]);
   const load = { log: '' };
   const progFd = bpf.progLoad({ progType: BPF_PROG_TYPE.socket_filter, insns: patched, license: 'GPL', name: 'log2_hist', logLevel: 1 }, load);
   if (progFd < 0) throw new CommandError(`program load failed:\n${load.log}`);

@@ -13,7 +13,7 @@ import { BPF_MAP_TYPE } from '../../src/bpf/maps/map.js';
 import { PERF_RECORD_SAMPLE, type PerfRecord } from '../../src/bpf/maps/perf_event.js';
 import { RingBufMap } from '../../src/bpf/maps/ringbuf.js';
 import { BPF_PROG_TYPE, BpfSubsystem } from '../../src/bpf/syscall.js';
-import { loadProgram, LoadedProgram } from '../../src/bpf/program.js';
+import { loadProgram, LoadedProgram, relocateMapRefs } from '../../src/bpf/program.js';
 import type { Insn } from '../../src/bpf/isa.js';
 
 /** A host with some kernel memory and a stack, as the emulated kernel will provide them. */
@@ -64,8 +64,7 @@ function setup(nrCpus = 2): { bpf: BpfSubsystem; host: TestHost } {
   return { bpf: new BpfSubsystem(host, '6.x'), host };
 }
 
-const patchMaps = (src: string, mapFds: number[]): Insn[] =>
-  assemble(src).map((x) => (x.code === 0x18 && (x.src === 1 || x.src === 2) ? { ...x, imm: mapFds[x.imm - 1]! } : x));
+const patchMaps = (src: string, mapFds: number[]): Insn[] => relocateMapRefs(assemble(src), mapFds);
 
 /** Loads `src` through the verifier, with `map[id:k]` naming the k-th of `mapFds`, and runs it once. */
 function run(bpf: BpfSubsystem, src: string, mapFds: number[] = []): { err: number; retval: bigint; error?: string } {

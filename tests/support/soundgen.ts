@@ -123,7 +123,7 @@ import { VM_OK } from '../../src/bpf/fault.js';
 import { StandaloneHost } from '../../src/bpf/host.js';
 import { RegionKind } from '../../src/bpf/memory.js';
 import { BPF_MAP_TYPE } from '../../src/bpf/maps/map.js';
-import { loadProgram, LoadedProgram } from '../../src/bpf/program.js';
+import { loadProgram, LoadedProgram, relocateMapRefs } from '../../src/bpf/program.js';
 import { BpfSubsystem } from '../../src/bpf/syscall.js';
 import type { Dialect } from '../../src/bpf/verifier/options.js';
 import { PERF_MAX_TRACE_SIZE, PT_REGS_SIZE } from '../../src/bpf/verifier/prog_types.js';
@@ -146,7 +146,7 @@ export function checkSoundness(p: SoundProgram, kernel: Dialect, seed: number, r
   const host = new StandaloneHost({ nrCpus: 2, seed });
   const bpf = new BpfSubsystem(host);
   const fd = bpf.mapCreate({ mapType: BPF_MAP_TYPE.array, keySize: 4, valueSize: SOUND_VALUE_SIZE, maxEntries: 1 });
-  const insns = assemble(p.source).map((x) => (x.code === 0x18 && x.src === 1 ? { ...x, imm: fd } : x));
+  const insns = relocateMapRefs(assemble(p.source), [fd]);
   const res = bpfCheck(insns, { progType: p.type, kernel, resolveMap: (f) => bpf.mapInfo(f) });
   if (!res.ok) return { accepted: false, failure: null };
   const prog = loadProgram(insns, (f) => bpf.mapByFd(f));

@@ -4,6 +4,7 @@
 import { StandaloneHost } from '../../src/bpf/host.js';
 import type { Insn } from '../../src/bpf/isa.js';
 import { BPF_MAP_TYPE, type MapTypeName } from '../../src/bpf/maps/map.js';
+import { relocateMapRefs } from '../../src/bpf/program.js';
 import { BpfSubsystem } from '../../src/bpf/syscall.js';
 import type { Dialect } from '../../src/bpf/verifier/options.js';
 import type { ProgTypeName } from '../../src/bpf/verifier/prog_types.js';
@@ -17,10 +18,7 @@ export function verify(insns: readonly Insn[], opts: { type?: ProgTypeName; maps
     if (fd < 0) throw new Error(`map ${spec}: ${fd}`);
     return fd;
   });
-  const patched = insns.map((x, i) =>
-    x.code === 0x18 && (x.src === 1 || x.src === 2) && (i === 0 || insns[i - 1]!.code !== 0x18) ? { ...x, imm: fds[x.imm - 1] ?? x.imm } : x,
-  );
-  return bpfCheck(patched, {
+  return bpfCheck(relocateMapRefs(insns, fds), {
     progType: opts.type ?? 'kprobe',
     kernel: opts.kernel ?? '5.0',
     logLevel: opts.logLevel ?? 1,

@@ -53,18 +53,6 @@ export class VerifierLog {
     }
   }
 
-  /** The column the next write lands in. */
-  get column(): number {
-    let col = 0;
-    for (let i = this.parts.length - 1; i >= 0; i--) {
-      const p = this.parts[i]!;
-      const nl = p.lastIndexOf('\n');
-      if (nl >= 0) return col + p.length - nl - 1;
-      col += p.length;
-    }
-    return col;
-  }
-
   text(): string {
     if (this.parts.length > 1) this.parts = [this.parts.join('')];
     return this.parts[0] ?? '';

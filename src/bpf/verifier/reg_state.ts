@@ -2,7 +2,7 @@
 // knows about one register (or one spilled stack slot) at one point of one path.
 
 import {
-  TNUM_UNKNOWN, tnum, tnumCast, tnumConst, tnumIntersect, tnumIsConst, tnumRange, tnumSubreg, type Tnum,
+  TNUM_UNKNOWN, tnum, tnumCast, tnumConst, tnumIntersect, tnumRange, tnumSubreg, type Tnum,
 } from './tnum.js';
 
 export const S64_MIN = -(1n << 63n);
@@ -396,13 +396,9 @@ export function sync32FromVarOff(reg: RegState): void {
   regBoundsSync6(reg);
 }
 
-export const regIsConst = (reg: RegState): boolean => tnumIsConst(reg.varOff);
-
 /** register_is_null: a scalar known to be zero. */
 export const registerIsNull = (reg: RegState): boolean =>
   reg.type === 'SCALAR_VALUE' && reg.varOff.mask === 0n && reg.varOff.value === 0n;
-
-export const isPointerType = (t: RegType): boolean => t !== 'SCALAR_VALUE' && t !== 'NOT_INIT';
 
 export const typeMayBeNull = (t: RegType): boolean => t === 'PTR_TO_MAP_VALUE_OR_NULL' || t === 'PTR_TO_RINGBUF_MEM_OR_NULL';
 
@@ -412,9 +408,5 @@ export function rangeWithin(old: RegState, cur: RegState, sub32: boolean): boole
   if (!sub32) return r64;
   return r64 && old.u32min <= cur.u32min && old.u32max >= cur.u32max && old.s32min <= cur.s32min && old.s32max >= cur.s32max;
 }
-
-/** A scalar whose 64-bit bounds are all unconstrained. */
-export const isUnbounded = (reg: RegState): boolean =>
-  reg.smin === S64_MIN && reg.smax === S64_MAX && reg.umin === 0n && reg.umax === U64_MAX;
 
 export { TNUM_UNKNOWN };

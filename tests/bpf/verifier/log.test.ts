@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assemble } from '../../../src/bpf/asm.js';
+import { relocateMapRefs } from '../../../src/bpf/program.js';
 import { branchy, straightLine } from '../../../src/bench/verifier.js';
 import { StandaloneHost } from '../../../src/bpf/host.js';
 import { BPF_MAP_TYPE } from '../../../src/bpf/maps/map.js';
@@ -35,7 +36,7 @@ describe('the benchmark programs verify as in Linux 6.18', () => {
   const fd = bpf.mapCreate({ mapType: BPF_MAP_TYPE.hash, keySize: 4, valueSize: 8, maxEntries: 64 });
   for (const [name, src] of [['straight', straightLine()], ['branchy', branchy()]] as const) {
     it(`${name}: the same statistics line`, () => {
-      const insns = assemble(src).map((x) => (x.code === 0x18 && x.src === 1 ? { ...x, imm: fd } : x));
+      const insns = relocateMapRefs(assemble(src), [fd]);
       const r = bpfCheck(insns, { progType: 'kprobe', kernel: '6.x', logLevel: 1, resolveMap: (f) => bpf.mapInfo(f) });
       expect(`${name}: ${r.log.trim()}`).toBe(new RegExp(`^${name}: .*$`, 'm').exec(kernel)![0]);
     });
