@@ -13,6 +13,7 @@ import { BPF_MAP_TYPE } from '../bpf/maps/map.js';
 import { BpfSubsystem } from '../bpf/syscall.js';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { benchVerifier } from './verifier.js';
+import { benchKernel } from './kernel.js';
 
 const ITERATIONS = 2_000_000;
 const RUNS = 7;
@@ -207,6 +208,9 @@ async function main(): Promise<void> {
   log('');
   log('Verifier (median of 5, log level 1)');
   benchVerifier(log);
+  log('');
+  log('Kernel (median of 3 boots)');
+  benchKernel(log);
 }
 
 await main();
