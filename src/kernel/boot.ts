@@ -5,6 +5,8 @@
 import { Kernel } from './machine.js';
 import type { MachineConfig } from './config.js';
 import { mm_init } from './mm/init.js';
+import { kmem_cache_init } from './mm/slub.js';
+import { createBootCaches } from './mm/slab_common.js';
 import { SwapInfo } from './mm/swapfile.js';
 import { Task, TaskState, PF_KTHREAD, BLOCKED, type TaskBody } from './sched/task.js';
 import { kthread_create } from './fork.js';
@@ -33,6 +35,10 @@ export function boot(config: Partial<MachineConfig> = {}): Kernel {
   layoutText();
   const k = new Kernel(config);
   mm_init(k);
+  // 5.0's mm_init brings up SLUB right after the buddy allocator; start_kernel then creates
+  // the caches fork, the VFS and the rest use.
+  kmem_cache_init(k);
+  createBootCaches(k);
   if (k.config.swapBytes > 0) k.swap = new SwapInfo(Math.floor(k.config.swapBytes / 4096));
 
   // rest_init: kernel_init becomes pid 1, kthreadd pid 2.
