@@ -1,0 +1,24 @@
+// The utilities by the names a shell runs them under.
+
+import { basename } from './basename.js';
+import { cat } from './cat.js';
+import { cut } from './cut.js';
+import { dirname } from './dirname.js';
+import { echo } from './echo.js';
+import { env } from './env.js';
+import { false_ } from './false.js';
+import { grep } from './grep.js';
+import { head } from './head.js';
+import type { Util } from './io.js';
+import { printenv } from './printenv.js';
+import { seq } from './seq.js';
+import { sort } from './sort.js';
+import { tail } from './tail.js';
+import { tr } from './tr.js';
+import { true_ } from './true.js';
+import { uniq } from './uniq.js';
+import { wc } from './wc.js';
+
+export const coreutils: Readonly<Record<string, Util>> = {
+  basename, cat, cut, dirname, echo, env, false: false_, grep, head, printenv, seq, sort, tail, tr, true: true_, uniq, wc,
+};

@@ -1,0 +1,101 @@
+// What a utility sees of its process: its standard streams, the files it may read, its
+// environment. The caller (the emulated kernel's exec of a program) supplies them; a utility is a
+// pure function of its argv and these, and returns its exit status.
+
+/** The errors a utility reports about a file, by their errno names; `strerror` has the text. */
+export type Errno = 'ENOENT' | 'EACCES' | 'EISDIR' | 'ENOTDIR' | 'ELOOP' | 'ENAMETOOLONG' | 'EIO';
+
+/** A failed call. An object, not a bare name, so that a file whose text is "ENOENT" is still a file. */
+export interface Failure {
+  errno: Errno;
+}
+
+/** stat(2), as far as a utility asks: wc sizes its columns from regular files' st_size. */
+export interface Stat {
+  type: 'file' | 'dir' | 'other';
+  /** st_size: a regular file's length in bytes (0 for /proc's files, as on Linux). */
+  size: number;
+}
+
+export interface UtilIo {
+  /** Everything on standard input not read yet; a second call returns ''. */
+  stdin(): string;
+  stdout(s: string): void;
+  stderr(s: string): void;
+  /** A file's text (relative paths are from cwd). */
+  readFile(path: string): string | Failure;
+  /** stat of PATH, or fstat of standard input when PATH is null. */
+  stat(path: string | null): Stat | Failure;
+  /** The working directory, which the caller resolves relative paths against. */
+  readonly cwd: string;
+  /** The environment, `NAME=value` strings in the order the process got them. */
+  readonly environ: readonly string[];
+  /** Runs ARGV in this process's place with ENVIRON (env's execvp) and returns its status, or why it could not be run. */
+  exec(argv: readonly string[], environ: readonly string[]): number | Failure;
+}
+
+/** A utility: argv (argv[0] its name) and its process's io to an exit status. */
+export type Util = (argv: string[], io: UtilIo) => number;
+
+const STRERROR: Record<Errno, string> = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  ELOOP: 'Too many levels of symbolic links',
+  ENAMETOOLONG: 'File name too long',
+  EIO: 'Input/output error',
+};
+
+export const strerror = (e: Errno): string => STRERROR[e];
+
+/**
+ * GNU's quoting of a name in messages (gnulib's shell-escape style, C locale): ALWAYS quotes even
+ * names that need none (`cannot open 'x' for reading`); otherwise a name is printed bare when a
+ * shell would read it back unchanged (`cat: x: No such file`, but `cat: 'a b': ...`).
+ */
+export function quote(s: string, always = true): string {
+  if (!always && s !== '' && /^[A-Za-z0-9%+,\-./:=@^_~#]+$/.test(s) && s[0] !== '~' && s[0] !== '#') return s;
+  if (!/[\x00-\x1f\x7f]/.test(s)) {
+    if (s.includes("'") && !/[\\$`"!]/.test(s)) return `"${s}"`;
+    return `'${s.replace(/'/g, "'\\''")}'`;
+  }
+  // Control characters are written $'\t' between quoted runs of the rest.
+  return s.replace(/[\x00-\x1f\x7f]+|[^\x00-\x1f\x7f]+/g, (run) => {
+    if (!/^[\x00-\x1f\x7f]/.test(run)) return `'${run.replace(/'/g, "'\\''")}'`;
+    return `$'${[...run].map((c) => CONTROL_ESCAPES[c] ?? '\\' + c.charCodeAt(0).toString(8).padStart(3, '0')).join('')}'`;
+  });
+}
+
+const CONTROL_ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' };
+
+/** A file operand's text: '-' is standard input. */
+export function readOperand(path: string, io: UtilIo): string | Failure {
+  return path === '-' ? io.stdin() : io.readFile(path);
+}
+
+/** Splits text into lines, each with its DELIM (newline); a last line without one stays without. */
+export function splitLines(text: string, delim = '\n'): string[] {
+  const pieces = text.split(delim).map((p) => p + delim);
+  const last = pieces.pop()!;
+  if (last !== delim) pieces.push(last.slice(0, -1));
+  return pieces;
+}
+
+/** The length of S in bytes, as UTF-8 (what wc -c, head -c and tail -c count). */
+export function byteLength(s: string): number {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+  }
+  return n;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** Bytes START to END (UTF-8) of S, as text; a character cut in two becomes U+FFFD. */
+export function sliceBytes(s: string, start: number, end?: number): string {
+  return decoder.decode(encoder.encode(s).subarray(start, end));
+}
