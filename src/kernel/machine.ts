@@ -5,7 +5,7 @@
 import { checkConfig, DEFAULT_CONFIG, type MachineConfig } from './config.js';
 import { Prng } from './prng.js';
 import { PT_REGS, ProbeHitImpl, writeArg, type ProbeHandler } from './probes.js';
-import { lookupKfunc, textFunctions, type KernelFunction } from './symbols.js';
+import { layoutText, lookupKfunc, type KernelFunction } from './symbols.js';
 import { allTracepoints, type Tracepoint } from './trace/tracepoint.js';
 import { Task, TaskState } from './sched/task.js';
 import type { PageFrames } from './mm/page.js';
@@ -94,7 +94,7 @@ export class Kernel {
     if (problem) throw new RangeError(problem);
     this.config = c;
     this.prng = new Prng(c.seed);
-    this.functions = textFunctions();
+    this.functions = layoutText();
     // KASLR: a 2 MiB-aligned slide below 1 GiB, as arch/x86/boot/compressed/kaslr.c picks one.
     const slide = c.kaslr ? (1 + this.prng.below(480)) * 0x200000 : 0;
     this.textLo = 0x81000000 + slide;

@@ -66,6 +66,12 @@ export function writeArg(view: DataView, off: number, kind: ArgKind, v: number):
       lo = (v * 64) % 0x100000000;
       break;
     case ArgKind.Direct:
+      // pfn 0 is always reserved, so direct-map offset 0 is never memory: it is NULL.
+      if (v <= 0) {
+        hi = 0;
+        lo = 0;
+        break;
+      }
       hi = DIRECT_HI + Math.floor(v / 0x100000000);
       lo = v % 0x100000000;
       break;

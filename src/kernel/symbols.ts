@@ -98,6 +98,7 @@ const LINK_ORDER: readonly string[] = [
   'kernel/sched/fair.c',
   'kernel/time/hrtimer.c',
   'kernel/printk/printk.c',
+  'lib/dump_stack.c',
   'kernel/bpf/core.c',
   'kernel/bpf/syscall.c',
   'kernel/bpf/verifier.c',
@@ -129,8 +130,6 @@ const LINK_ORDER: readonly string[] = [
   'block/blk-mq.c',
 ];
 
-const TEXT_START = 0x1000000; // _text sits at 16 MiB physical, 0xffffffff81000000 without KASLR
-
 /**
  * Assigns every declared function its offset from _text. Each file starts after a gap standing
  * for the code bpfbox does not emulate (derived from the file name, so the layout is fixed), and
@@ -159,13 +158,6 @@ export function layoutText(): readonly KernelFunction[] {
   return functions;
 }
 
-export function textFunctions(): readonly KernelFunction[] {
-  return layoutText();
-}
-
-export function textStart(): number {
-  return TEXT_START;
-}
 
 function fileHash(s: string): number {
   let h = 0x811c9dc5;

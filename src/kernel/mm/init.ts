@@ -8,7 +8,7 @@
 import type { Kernel } from '../machine.js';
 import { ZoneType } from './gfp.js';
 import { PglistData, WMark, ZoneStat } from './mmzone.js';
-import { MAX_ORDER, PAGE_SHIFT, PAGEBLOCK_ORDER, PageFrames, PG_reserved } from './page.js';
+import { PAGE_SHIFT, PageFrames, PG_reserved } from './page.js';
 import { freeBootRange } from './page_alloc.js';
 import { MigrateType } from './gfp.js';
 
@@ -26,7 +26,7 @@ interface Range {
  * above 4 GiB), with the last 64 KiB below that reserved for ACPI tables.
  */
 export function e820Map(memBytes: number): Range[] {
-  const pages = memBytes >>> PAGE_SHIFT === memBytes / 4096 ? memBytes / 4096 : Math.floor(memBytes / 4096);
+  const pages = Math.floor(memBytes / 4096);
   const lowTop = memBytes >= 3.5 * 1024 * MiB ? (3 * 1024 * MiB) / 4096 : pages;
   const ranges: Range[] = [
     { start: 0, end: 0x9f },
@@ -48,10 +48,6 @@ const KERNEL_IMAGE_PAGES = 6866; // _text.._end of the Ubuntu 5.0 vmlinux, less 
 const INIT_SECTION_PAGES = 346; // freed by free_initmem ("Freeing unused kernel image memory: 1384K")
 const INITRD_PAGES = 4096;
 const PERCPU_PAGES_PER_CPU = 44; // "percpu: Embedded 44 pages/cpu"
-
-export interface BootReport {
-  readonly reservedAtBoot: number;
-}
 
 /** Lays out memory, fills the buddy allocator and computes watermarks. */
 export function mm_init(k: Kernel): void {
@@ -260,4 +256,3 @@ export function totalFreePages(k: Kernel): number {
   return n;
 }
 
-export { MAX_ORDER, PAGEBLOCK_ORDER };

@@ -7,7 +7,7 @@ import type { Kernel } from '../machine.js';
 import { ArgKind, kfunc } from '../symbols.js';
 import { __GFP_ZERO, GFP_HIGHUSER_MOVABLE, GFP_KERNEL_ACCOUNT } from './gfp.js';
 import { MmCounter, MmStruct, PTRS_PER_TABLE, type Vma } from './mm_types.js';
-import { ZoneStat } from './mmzone.js';
+import { NodeStat, ZoneStat } from './mmzone.js';
 import { alloc_pages, alloc_pages_vma } from './mempolicy.js';
 import { __free_pages, __get_free_pages, free_pages } from './page_alloc.js';
 import { PG_anon, PG_lru, PG_referenced, PG_swapbacked, PG_swapcache, PG_table } from './page.js';
@@ -131,17 +131,24 @@ function incMmCounter(mm: MmStruct, c: MmCounter, d: number): void {
   if (d > 0 && mm.rssPages > mm.hiwaterRss) mm.hiwaterRss = mm.rssPages;
 }
 
+/**
+ * page_add_new_anon_rmap + lru_cache_add_active_or_unevictable: a fresh anonymous page is mapped
+ * at `addr` and goes on the active list; the caller has set the PTE's table.
+ */
+function mapNewAnonPage(k: Kernel, mm: MmStruct, pfn: number, addr: number, table: Float64Array, i: number): void {
+  const mem = k.mem;
+  mem.flags[pfn] = mem.flags[pfn]! | PG_anon | PG_swapbacked | PG_referenced;
+  mem.owner[pfn] = k.rmap.alloc(mm.id, addr - (addr % 4096));
+  k.node.vmstat[NodeStat.NR_ANON_MAPPED]++;
+  lru_cache_add_active_or_unevictable(k, pfn);
+  table[i] = pfn + 1;
+}
+
 /** do_anonymous_page (inlined into __handle_mm_fault in Ubuntu's 5.0): a zeroed movable page. */
 function doAnonymousPage(k: Kernel, mm: MmStruct, vma: Vma, addr: number, table: Float64Array, i: number): number {
   const pfn = alloc_pages_vma(k, GFP_HIGHUSER_MOVABLE | __GFP_ZERO, 0, vma.id, addr);
   if (pfn < 0) return VM_FAULT_OOM;
-  const slot = k.rmap.alloc(mm.id, addr - (addr % 4096));
-  const mem = k.mem;
-  mem.flags[pfn] = mem.flags[pfn]! | PG_anon | PG_swapbacked | PG_referenced;
-  mem.owner[pfn] = slot;
-  k.node.vmstat[14]++; // NR_ANON_MAPPED
-  lru_cache_add_active_or_unevictable(k, pfn);
-  table[i] = pfn + 1;
+  mapNewAnonPage(k, mm, pfn, addr, table, i);
   incMmCounter(mm, MmCounter.AnonPages, 1);
   return 0;
 }
@@ -153,13 +160,7 @@ function doSwapPage(k: Kernel, mm: MmStruct, vma: Vma, addr: number, table: Floa
   const pfn = alloc_pages_vma(k, GFP_HIGHUSER_MOVABLE, 0, vma.id, addr);
   if (pfn < 0) return k.leave(F_do_swap_page, VM_FAULT_OOM);
   k.charge(COST_SWAPIN);
-  const r = k.rmap.alloc(mm.id, addr - (addr % 4096));
-  const mem = k.mem;
-  mem.flags[pfn] = mem.flags[pfn]! | PG_anon | PG_swapbacked | PG_referenced;
-  mem.owner[pfn] = r;
-  k.node.vmstat[14]++;
-  lru_cache_add_active_or_unevictable(k, pfn);
-  table[i] = pfn + 1;
+  mapNewAnonPage(k, mm, pfn, addr, table, i);
   k.swap!.put(slot);
   incMmCounter(mm, MmCounter.SwapEnts, -1);
   incMmCounter(mm, MmCounter.AnonPages, 1);
@@ -179,13 +180,7 @@ function doWpPage(k: Kernel, mm: MmStruct, vma: Vma, addr: number, table: Float6
   if (pfn < 0) return VM_FAULT_OOM;
   k.charge(300);
   k.rmap.mapcount[slot]!--;
-  const r = k.rmap.alloc(mm.id, addr - (addr % 4096));
-  const mem = k.mem;
-  mem.flags[pfn] = mem.flags[pfn]! | PG_anon | PG_swapbacked | PG_referenced;
-  mem.owner[pfn] = r;
-  k.node.vmstat[14]++;
-  lru_cache_add_active_or_unevictable(k, pfn);
-  table[i] = pfn + 1;
+  mapNewAnonPage(k, mm, pfn, addr, table, i);
   return VM_FAULT_WRITE;
 }
 
@@ -260,7 +255,7 @@ export function copy_page_range(k: Kernel, dst: MmStruct, src: MmStruct, vma: Vm
 function pageRemoveRmap(k: Kernel, pfn: number): boolean {
   const slot = k.mem.owner[pfn]!;
   if (--k.rmap.mapcount[slot]! > 0) return false;
-  k.node.vmstat[14]--;
+  k.node.vmstat[NodeStat.NR_ANON_MAPPED]--;
   return true;
 }
 

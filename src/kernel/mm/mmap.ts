@@ -60,15 +60,14 @@ export function __do_munmap(k: Kernel, mm: MmStruct, addr: number, len: number):
       keep.push(v);
       continue;
     }
-    mm.totalVm -= v.pages;
-    if (!(v.flags & VM_GROWSDOWN)) mm.dataVm -= v.pages;
+    const removed = (Math.min(v.end, end) - Math.max(v.start, addr)) / PAGE;
+    if (!(v.flags & VM_GROWSDOWN)) mm.dataVm -= removed;
     if (v.start < addr) keep.push(new Vma(mm.newVmaId(), v.start, addr, v.flags, v.file, v.pgoff, v.special, v.inode));
     if (v.end > end) keep.push(new Vma(mm.newVmaId(), end, v.end, v.flags, v.file, v.pgoff + (end - v.start) / PAGE, v.special, v.inode));
   }
   mm.vmas.length = 0;
+  mm.totalVm = 0;
   for (const v of keep) mm.insertVma(v);
-  // insertVma re-added the kept VMAs' sizes; recompute from the list.
-  mm.totalVm = mm.vmas.reduce((n, v) => n + v.pages, 0);
   return k.leave(F___do_munmap, 0);
 }
 

@@ -18,6 +18,7 @@ export const F_oom_badness = kfunc('oom_badness', { file: FILE, size: 0x100, glo
 export const F_dump_header = kfunc('dump_header', { file: FILE, size: 0x2f0, args: [ArgKind.Vmalloc, ArgKind.Vmalloc] });
 export const F_oom_kill_process = kfunc('oom_kill_process', { file: FILE, size: 0x2e0, args: [ArgKind.Vmalloc, ArgKind.Int] });
 export const F_out_of_memory = kfunc('out_of_memory', { file: FILE, size: 0x1f0, global: true, args: [ArgKind.Vmalloc] });
+export const F_dump_stack = kfunc('dump_stack', { file: 'lib/dump_stack.c', size: 0x85, global: true });
 export const F_oom_reaper = kfunc('oom_reaper', { file: FILE, size: 0x380, args: [ArgKind.Int] });
 
 const OOM_SCORE_ADJ_MIN = -1000;
@@ -123,8 +124,9 @@ function dump_header(k: Kernel, gfp: number, order: number, victim: Task | null)
   k.printk(`CPU: ${k.cpu} PID: ${cur.pid} Comm: ${cur.comm} Not tainted 5.0.0 #1`, 4);
   k.printk(`Hardware name: QEMU Standard PC (i440FX + PIIX, 1996), BIOS 1.10.2-1ubuntu1 04/01/2014`, 4);
   k.printk('Call Trace:', 4);
-  k.printk(` dump_stack+0x63/0x85`, 4);
+  k.enter(F_dump_stack);
   for (const fn of k.stackFrames()) k.printk(` ${fn}`, 4);
+  k.leaveVoid(F_dump_stack);
   showMem(k);
   dumpTasks(k);
   if (victim)
@@ -171,17 +173,20 @@ export function out_of_memory(k: Kernel, gfp: number, order: number): boolean {
   let points = 0;
   for (const t of k.tasks.values()) {
     const p = oom_badness(k, t, total);
-    if (p > points || (p === points && chosen && t.pid > chosen.pid && p > 0)) {
+    // oom_evaluate_task: a later task with equal points takes over, as for_each_process walks.
+    if (p > 0 && p >= points) {
       chosen = t;
       points = p;
     }
   }
-  dump_header(k, gfp, order, chosen);
   if (!chosen) {
+    dump_header(k, gfp, order, null);
     k.printk('Out of memory and no killable processes...', 0);
     return k.leave(F_out_of_memory, 0) === 1;
   }
+  // oom_kill_process prints the report from inside, so its frame is in the dumped stack.
   k.enter(F_oom_kill_process, -1, 0);
+  dump_header(k, gfp, order, chosen);
   k.printk(`Out of memory: Kill process ${chosen.pid} (${chosen.comm}) score ${Math.floor((points * 1000) / total)} or sacrifice child`, 3);
   killTask(k, chosen);
   k.leaveVoid(F_oom_kill_process);

@@ -447,7 +447,7 @@ export function get_page_from_freelist(k: Kernel, gfp: number, order: number, al
   return k.leave(F_get_page_from_freelist, -1);
 }
 
-function gfpToAllocFlags(k: Kernel, gfp: number): number {
+function gfpToAllocFlags(gfp: number): number {
   let flags = ALLOC_WMARK_MIN | ALLOC_CPUSET;
   flags |= gfp & __GFP_HIGH;
   if (gfp & __GFP_ATOMIC) {
@@ -455,7 +455,6 @@ function gfpToAllocFlags(k: Kernel, gfp: number): number {
     flags &= ~ALLOC_CPUSET;
   }
   if (gfp & __GFP_KSWAPD_RECLAIM) flags |= ALLOC_KSWAPD;
-  void k;
   return flags;
 }
 
@@ -502,7 +501,7 @@ function __alloc_pages_slowpath(k: Kernel, gfp: number, order: number, highZoneI
   k.enter(F___alloc_pages_slowpath, gfp, order, k.current.stackVa < 0 ? -1 : k.current.stackVa + 0x3d10);
   const canDirectReclaim = (gfp & __GFP_DIRECT_RECLAIM) !== 0;
   const costly = order > PAGE_ALLOC_COSTLY_ORDER;
-  let allocFlags = gfpToAllocFlags(k, gfp);
+  let allocFlags = gfpToAllocFlags(gfp);
   const loops = new Int32Array(1);
   let pfn = -1;
   if (allocFlags & ALLOC_KSWAPD) wakeAllKswapds(k, order, gfp, highZoneIdx);

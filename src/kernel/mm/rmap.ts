@@ -11,7 +11,6 @@ export class Rmap {
   swap = new Int32Array(1024);
   private freeHead = -1;
   private used = 0;
-  live = 0;
 
   alloc(mm: number, va: number): number {
     let s = this.freeHead;
@@ -25,7 +24,6 @@ export class Rmap {
     this.va[s] = va;
     this.mapcount[s] = 1;
     this.swap[s] = -1;
-    this.live++;
     return s;
   }
 
@@ -34,7 +32,6 @@ export class Rmap {
     this.mapcount[s] = 0;
     this.swap[s] = -1;
     this.freeHead = s;
-    this.live--;
   }
 
   private grow(): void {

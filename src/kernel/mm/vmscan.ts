@@ -7,7 +7,7 @@
 import type { Kernel } from '../machine.js';
 import { ArgKind, kfunc } from '../symbols.js';
 import { GFP_KERNEL, gfpZone, ZoneType } from './gfp.js';
-import { Lru, WMark, type PglistData, type Zone } from './mmzone.js';
+import { Lru, NodeStat, WMark, type PglistData, type Zone } from './mmzone.js';
 import { PG_anon, PG_referenced, PG_swapcache } from './page.js';
 import { free_unref_page_list, zone_watermark_ok } from './page_alloc.js';
 import { delPageFromLru, rotate, setActive } from './swap.js';
@@ -57,9 +57,9 @@ function newScanControl(nrToReclaim: number, order: number, reclaimIdx: number, 
   return { nrToReclaim, nrReclaimed: 0, nrScanned: 0, priority: DEF_PRIORITY, order, reclaimIdx, maySwap: true, gfp };
 }
 
+/** NR_INACTIVE_ANON..NR_UNEVICTABLE come first in node_stat_item, in lru_list order. */
 function lruSize(k: Kernel, lru: Lru): number {
-  const s = [0, 1, 2, 3, 4][lru]!;
-  return k.node.vmstat[s]!;
+  return k.node.vmstat[lru]!;
 }
 
 /** inactive_list_is_low: inactive * inactive_ratio < active, the ratio growing with sqrt(GB). */
@@ -115,7 +115,7 @@ function tryToUnmap(k: Kernel, pfn: number): boolean {
   mm.rss[MmCounter.AnonPages]--;
   mm.rss[MmCounter.SwapEnts]++;
   rm.mapcount[slot] = 0;
-  k.node.vmstat[14]--; // NR_ANON_MAPPED
+  k.node.vmstat[NodeStat.NR_ANON_MAPPED]--;
   return true;
 }
 
@@ -275,7 +275,7 @@ export function wakeup_kswapd(k: Kernel, zone: Zone, gfp: number, order: number,
   k.leaveVoid(F_wakeup_kswapd);
 }
 
-/** The nodes's free pages relative to its high watermarks, for direct reclaim's target. */
+/** kswapd's reclaim target: each zone's high watermark, at least SWAP_CLUSTER_MAX. */
 function highWmarkTotal(pgdat: PglistData, classzoneIdx: number): number {
   let n = 0;
   for (let i = 0; i <= classzoneIdx; i++) {
@@ -377,6 +377,8 @@ function* kswapdTryToSleep(k: Kernel, pgdat: PglistData, task: Task, reclaimOrde
 /** The kswapd0 kthread's body. */
 export function* kswapd(k: Kernel, pgdat: PglistData, task: Task): TaskBody {
   task.flags |= PF_MEMALLOC | PF_KSWAPD;
+  // kswapd() never returns: its frame stays under everything it calls.
+  k.enter(F_kswapd, pgdat.nodeId);
   pgdat.kswapdOrder = 0;
   pgdat.kswapdClasszoneIdx = ZoneType.Count;
   let classzoneIdx: number = ZoneType.Count - 1;
@@ -385,8 +387,6 @@ export function* kswapd(k: Kernel, pgdat: PglistData, task: Task): TaskBody {
     let reclaimOrder = allocOrder;
     classzoneIdx = pgdat.kswapdClasszoneIdx === ZoneType.Count ? classzoneIdx : Math.max(pgdat.kswapdClasszoneIdx, classzoneIdx);
     for (;;) {
-      k.enter(F_kswapd, pgdat.nodeId);
-      k.leaveVoid(F_kswapd);
       yield* kswapdTryToSleep(k, pgdat, task, reclaimOrder, classzoneIdx);
       allocOrder = reclaimOrder = pgdat.kswapdOrder;
       classzoneIdx = pgdat.kswapdClasszoneIdx === ZoneType.Count ? 0 : Math.max(pgdat.kswapdClasszoneIdx, 0);
@@ -419,10 +419,5 @@ export function try_to_free_pages(k: Kernel, order: number, gfp: number, highZon
   task.flags = (task.flags & ~PF_MEMALLOC) | saved;
   if (k.tpOn[mm_vmscan_direct_reclaim_end.id] !== 0) k.traceEvent(mm_vmscan_direct_reclaim_end, sc.nrReclaimed);
   return k.leave(F_try_to_free_pages, sc.nrReclaimed);
-}
-
-/** The counters reclaim moves, for tests: pages on each LRU list. */
-export function lruCounts(k: Kernel): number[] {
-  return [0, 1, 2, 3, 4].map((l) => lruSize(k, l));
 }
 

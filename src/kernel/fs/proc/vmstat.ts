@@ -24,7 +24,7 @@ function record<T extends string>(names: readonly T[], values: Float64Array, fro
   return out;
 }
 
-function zoneSnapshot(k: Kernel, z: Zone): ZoneinfoZone {
+function zoneSnapshot(z: Zone): ZoneinfoZone {
   return {
     name: z.name as ZoneName,
     min: z.watermark[WMark.Min]!,
@@ -39,7 +39,6 @@ function zoneSnapshot(k: Kernel, z: Zone): ZoneinfoZone {
     pagesets: z.pageset.map((p, cpu) => ({ cpu, count: p.count, high: p.high, batch: p.batch, statThreshold: z.statThreshold })),
     zoneStartPfn: z.zoneStartPfn,
   };
-  void k;
 }
 
 export function zoneinfo(k: Kernel): string {
@@ -49,7 +48,7 @@ export function zoneinfo(k: Kernel): string {
         nodeId: k.node.nodeId,
         stats: record(NODE_STAT_ITEMS, k.node.vmstat, 0) as NodeStats,
         kswapdFailures: k.node.kswapdFailures,
-        zones: k.node.zones.map((z) => zoneSnapshot(k, z)),
+        zones: k.node.zones.map(zoneSnapshot),
       },
     ],
   });
