@@ -15,6 +15,7 @@ import { Rmap } from './mm/rmap.js';
 import type { SwapInfo } from './mm/swapfile.js';
 import { Scheduler } from './sched/core.js';
 import type { Binary } from './exec.js';
+import type { Vfs } from './fs/namei.js';
 
 export type TraceArg = number | string;
 /** A tracepoint consumer: tracefs' ring buffer, a BPF program, a test's counter. */
@@ -78,8 +79,12 @@ export class Kernel {
   swapCachePages = 0;
   /** Address spaces by id (rmap slots name their mm by id). */
   readonly mms = new Map<number, MmStruct>();
+  /** The kernel's own address space: swapper_pg_dir, the master copy of the kernel mappings. */
+  initMm!: MmStruct;
   private lastMmId = 0;
   readonly sched: Scheduler;
+  /** The mount table and root directory (fs/namei.ts); set at boot. */
+  vfs!: Vfs;
   /** The files execve can run, by path. */
   readonly binaries = new Map<string, Binary>();
   /** The OOM killer's victims whose memory is not yet back; out_of_memory waits on them. */
@@ -241,6 +246,11 @@ export class Kernel {
       if (!this.tasks.has(this.lastPid)) return this.lastPid;
     }
     return -1;
+  }
+
+  /** The pid alloc_pid handed out last (the pid idr's cursor less one), as /proc/loadavg shows it. */
+  get lastAllocatedPid(): number {
+    return this.lastPid;
   }
 
   /** Skips pids up to `pid` (boot uses it to land kthreads on the pids the lecture shows). */

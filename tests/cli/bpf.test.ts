@@ -132,9 +132,9 @@ describe('bpfbox bpf verify', () => {
   });
 });
 
-describe('bpfbox demo (npm start)', () => {
+describe('bpfbox demo bpf', () => {
   it('assembles, lists, runs and draws the histogram', () => {
-    const r = bpfbox(['demo']);
+    const r = bpfbox(['demo', 'bpf']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('  28: (85) call bpf_map_lookup_elem#1');
     expect(r.stdout).toMatch(/Ran it 100,000 times over 4 CPUs: [\d,]+ instructions/);
@@ -143,5 +143,18 @@ describe('bpfbox demo (npm start)', () => {
     expect(rows.at(-1)).toMatch(/^\[2G, 4G\)\s+\d+ \|@+\s*\|$/);
     const total = rows.reduce((n, l) => n + Number(/\s(\d+) \|/.exec(l)![1]), 0);
     expect(total).toBe(100_000);
+  });
+});
+
+describe('bpfbox demo (npm start)', () => {
+  it('shows /proc/buddyinfo draining under a memory hog and merging back after it', () => {
+    const r = bpfbox(['demo']);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const order10 = r.stdout.split('\n').filter((l) => l.includes('zone    DMA32      ')).map((l) => Number(l.trim().split(/\s+/)[14]));
+    expect(order10).toHaveLength(3);
+    expect(order10[1]!).toBeLessThan(order10[0]! / 4);
+    expect(order10[2]!).toBeGreaterThan(order10[0]! * 0.9);
+    expect(r.stdout).toMatch(/^ +\d+ \? +00:00:00 memhog$/m);
   });
 });

@@ -43,6 +43,15 @@ function processIo(stdin: string, stdinFile: string | undefined, environ: readon
       return st.type === 'dir' ? { errno: 'EISDIR' } : files[path]!;
     },
     stat: (path) => (path === null ? (stdinFile !== undefined ? statOf(stdinFile) : { type: 'other', size: 0 }) : statOf(path)),
+    readdir: (path) => {
+      const st = statOf(path);
+      if ('errno' in st) return st;
+      if (st.type !== 'dir') return { errno: 'ENOTDIR' };
+      const prefix = path.endsWith('/') ? path : `${path}/`;
+      return Object.keys(files).filter((f) => f.startsWith(prefix) && !f.slice(prefix.length).includes('/')).map((f) => f.slice(prefix.length));
+    },
+    uid: 0,
+    gid: 0,
     cwd: '/tmp',
     environ,
     exec: (argv, env) => {

@@ -5,6 +5,7 @@ import { MAX_ORDER, PG_buddy, PG_pcp, PG_reserved, PG_used } from '../../src/ker
 import { ZoneStat } from '../../src/kernel/mm/mmzone.js';
 import { Proc } from '../../src/kernel/process.js';
 import type { Program } from '../../src/kernel/exec.js';
+import { installFile } from '../../src/kernel/fs/mount.js';
 
 export interface FrameCensus {
   free: number;
@@ -71,7 +72,10 @@ export function checkPageInvariants(k: Kernel): FrameCensus {
 
 /** Starts `path` from init as a new process, as a shell would, and returns its pid. */
 export function spawn(k: Kernel, path: string, main: Program, argv: readonly string[]): number {
-  if (!k.binaries.has(path)) k.binaries.set(path, { path, main, textPages: 8, dataPages: 2, inode: 1000 + k.binaries.size });
+  if (!k.binaries.has(path)) {
+    const file = installFile(k, path, '', 0o755);
+    k.binaries.set(path, { path, main, textPages: 8, dataPages: 2, inode: file.ino });
+  }
   const init = k.tasks.get(1)!;
   const save = k.current;
   k.current = init;

@@ -45,9 +45,13 @@ export function e820Map(memBytes: number): Range[] {
 const RESERVE_LOW_PAGES = 16; // CONFIG_X86_RESERVE_LOW=64
 const TRAMPOLINE_PAGES = 6;
 const KERNEL_IMAGE_PAGES = 6866; // _text.._end of the Ubuntu 5.0 vmlinux, less __init
+/** The image's sections in KiB (mem_init_print_info); .bss and .brk take the rest of the image. */
+const KERNEL_CODE_KB = 14339;
+const KERNEL_RWDATA_KB = 2360;
+const KERNEL_RODATA_KB = 4600;
 const INIT_SECTION_PAGES = 346; // freed by free_initmem ("Freeing unused kernel image memory: 1384K")
 const INITRD_PAGES = 4096;
-const PERCPU_PAGES_PER_CPU = 44; // "percpu: Embedded 44 pages/cpu"
+export const PERCPU_PAGES_PER_CPU = 44; // "percpu: Embedded 44 pages/cpu"
 
 /** Lays out memory, fills the buddy allocator and computes watermarks. */
 export function mm_init(k: Kernel): void {
@@ -87,6 +91,7 @@ export function mm_init(k: Kernel): void {
   node.nodeStartPfn = 0;
   node.nodeSpannedPages = nrFrames;
   node.nodePresentPages = node.zones.reduce((n, z) => n + z.presentPages, 0);
+  printZoneRanges(k, ranges);
 
   // memmap_init_zone: every pageblock starts MOVABLE; early unmovable allocations steal blocks.
   mem.pageblockMt.fill(MigrateType.Movable);
@@ -111,8 +116,10 @@ export function mm_init(k: Kernel): void {
   const initrd = take(INITRD_PAGES);
   reserved.push(image, initSection, memmap, percpu, initrd);
 
-  // memblock_free_all: free every usable page that no reservation covers.
   const isReserved = (pfn: number): boolean => reserved.some((r) => pfn >= r.start && pfn < r.end);
+  printBuiltZonelists(k, ranges, isReserved);
+
+  // memblock_free_all: free every usable page that no reservation covers.
   for (const r of ranges) {
     let pfn = r.start;
     while (pfn < r.end) {
@@ -128,6 +135,7 @@ export function mm_init(k: Kernel): void {
     }
   }
 
+  memInitPrintInfo(k, image.end - image.start, initSection.end - initSection.start);
   setupZonePagesets(k);
   initPerZoneWmarkMin(k);
 
@@ -136,6 +144,60 @@ export function mm_init(k: Kernel): void {
     for (let p = r.start; p < r.end; p++) mem.flags[p] = 0;
     freeRangeByZone(k, r.start, r.end);
   }
+}
+
+const memHex = (pfn: number): string => `0x${(pfn * 4096).toString(16).padStart(16, '0')}`;
+const memRange = (start: number, end: number): string => `[mem ${memHex(start)}-0x${(end * 4096 - 1).toString(16).padStart(16, '0')}]`;
+
+/**
+ * free_area_init_nodes' report: each zone's possible pfn range (Movable skipped, DMA from the
+ * first usable page up to 16 MiB), then the memblock ranges of node 0. Page 0 is never RAM to
+ * memblock (trim_bios_range reserves it).
+ */
+function printZoneRanges(k: Kernel, ranges: readonly Range[]): void {
+  const maxPfn = ranges[ranges.length - 1]!.end;
+  const bounds: [string, number, number][] = [
+    ['DMA', 1, Math.min(maxPfn, 4096)],
+    ['DMA32', Math.min(maxPfn, 4096), Math.min(maxPfn, 1 << 20)],
+    ['Normal', Math.min(maxPfn, 1 << 20), maxPfn],
+    ['Device', maxPfn, maxPfn],
+  ];
+  k.printk('Zone ranges:');
+  for (const [name, s, e] of bounds) k.printk(`  ${name.padEnd(8)} ${s === e ? 'empty' : memRange(s, e)}`);
+  k.printk('Movable zone start for each node');
+  k.printk('Early memory node ranges');
+  for (const r of ranges) k.printk(`  node   0: ${memRange(Math.max(r.start, 1), r.end)}`);
+  k.printk(`Initmem setup node 0 ${memRange(1, maxPfn)}`);
+}
+
+/**
+ * build_all_zonelists' line. Its total is nr_free_pagecache_pages() at that point: each zone's
+ * managed pages as free_area_init_core estimated them (present, less the zone's mem_map, less
+ * the DMA pages memblock reserved: memblock_find_dma_reserve), with watermarks still zero.
+ */
+function printBuiltZonelists(k: Kernel, ranges: readonly Range[], isReserved: (pfn: number) => boolean): void {
+  let dmaReserve = 0;
+  for (const r of ranges) for (let p = Math.max(r.start, 1); p < Math.min(r.end, 4096); p++) if (isReserved(p)) dmaReserve++;
+  let total = 0;
+  for (const z of k.node.zones) {
+    if (!z.presentPages) continue;
+    // calc_memmap_size: the zone's struct pages, 64 bytes each, rounded up to whole pages.
+    const memmap = Math.ceil((z.spannedPages * 64) / 4096);
+    total += z.presentPages - memmap - (z.idx === ZoneType.DMA ? dmaReserve : 0);
+  }
+  k.printk(`Built 1 zonelists, mobility grouping on.  Total pages: ${total}`);
+}
+
+/** mem_init_print_info, right after memblock_free_all: free and present RAM, the image's sections, the rest reserved. */
+function memInitPrintInfo(k: Kernel, imagePages: number, initPages: number): void {
+  const physpages = k.node.nodePresentPages;
+  let managed = 0;
+  for (const z of k.node.zones) managed += z.managedPages;
+  const bss = imagePages * 4 - KERNEL_CODE_KB - KERNEL_RWDATA_KB - KERNEL_RODATA_KB;
+  k.printk(
+    `Memory: ${totalFreePages(k) * 4}K/${physpages * 4}K available (${KERNEL_CODE_KB}K kernel code, ${KERNEL_RWDATA_KB}K rwdata, ` +
+      `${KERNEL_RODATA_KB}K rodata, ${initPages * 4}K init, ${bss}K bss, ${(physpages - managed) * 4}K reserved, 0K cma-reserved)`,
+  );
 }
 
 function freeRangeByZone(k: Kernel, start: number, end: number): void {

@@ -5,7 +5,7 @@
 
 import type { Kernel } from '../machine.js';
 import { ArgKind, kfunc } from '../symbols.js';
-import { __GFP_ZERO, GFP_HIGHUSER_MOVABLE, GFP_KERNEL_ACCOUNT } from './gfp.js';
+import { __GFP_ACCOUNT, __GFP_ZERO, GFP_HIGHUSER_MOVABLE, GFP_KERNEL_ACCOUNT } from './gfp.js';
 import { MmCounter, MmStruct, PTRS_PER_TABLE, type Vma } from './mm_types.js';
 import { NodeStat, ZoneStat } from './mmzone.js';
 import { alloc_pages, alloc_pages_vma } from './mempolicy.js';
@@ -24,6 +24,7 @@ export const F_copy_page_range = kfunc('copy_page_range', { file: FILE, size: 0x
 export const F_unmap_page_range = kfunc('unmap_page_range', { file: FILE, size: 0x9b0, global: true, args: [ArgKind.Vmalloc, ArgKind.Vmalloc, ArgKind.User, ArgKind.User] });
 export const F_unmap_vmas = kfunc('unmap_vmas', { file: FILE, size: 0x80, global: true, args: [ArgKind.Vmalloc, ArgKind.Vmalloc, ArgKind.User, ArgKind.User] });
 export const F_free_pgtables = kfunc('free_pgtables', { file: FILE, size: 0xd0, global: true, args: [ArgKind.Vmalloc, ArgKind.Vmalloc, ArgKind.User, ArgKind.User] });
+export const F___pte_alloc_kernel = kfunc('__pte_alloc_kernel', { file: FILE, size: 0xa0, global: true, args: [ArgKind.Direct, ArgKind.User] });
 export const F___pte_alloc = kfunc('__pte_alloc', { file: FILE, size: 0x110, global: true, args: [ArgKind.Vmalloc, ArgKind.Direct, ArgKind.User] });
 export const F___pmd_alloc = kfunc('__pmd_alloc', { file: FILE, size: 0x140, global: true, args: [ArgKind.Vmalloc, ArgKind.Direct, ArgKind.User] });
 export const F___pud_alloc = kfunc('__pud_alloc', { file: FILE, size: 0x110, global: true, args: [ArgKind.Vmalloc, ArgKind.Direct, ArgKind.User] });
@@ -71,7 +72,13 @@ export function pgd_alloc(k: Kernel, mm: MmStruct): boolean {
   if (addr === 0) return k.leave(F_pgd_alloc, 0) !== 0;
   mm.pgd = addr / 4096;
   tablePageAlloc(k, mm, mm.pgd, PGD_ALLOCATION_ORDER);
+  pgd_ctor(k, mm);
   return k.leave(F_pgd_alloc, addr) !== 0;
+}
+
+/** pgd_ctor: the kernel half of swapper_pg_dir (init_mm's PGD) is cloned into every new PGD. */
+function pgd_ctor(k: Kernel, mm: MmStruct): void {
+  for (const i of k.initMm.kernelPgd) mm.kernelPgd.add(i);
 }
 
 export function pgd_free(k: Kernel, mm: MmStruct): void {
@@ -86,18 +93,23 @@ export function pgd_free(k: Kernel, mm: MmStruct): void {
   k.leaveVoid(F_pgd_free);
 }
 
-/** Allocates the upper-level table covering `addr` at `level` if missing (__pud_alloc, __pmd_alloc). */
-function upperAlloc(k: Kernel, mm: MmStruct, level: 'pud' | 'pmd', addr: number): boolean {
+/**
+ * Allocates the upper-level table covering `addr` at `level` if missing (__pud_alloc, __pmd_alloc).
+ * Kernel addresses come as their signed 64-bit value, so they key below the user tables.
+ */
+export function upperAlloc(k: Kernel, mm: MmStruct, level: 'pud' | 'pmd', addr: number): boolean {
   const key = level === 'pud' ? `pud:${Math.floor(addr / 2 ** 39)}` : `pmd:${Math.floor(addr / 2 ** 30)}`;
   if (mm.tablePages.has(key)) return true;
   const fn = level === 'pud' ? F___pud_alloc : F___pmd_alloc;
   k.enter(fn, mmArg(mm), 0, addr);
+  // pud_alloc_one/pmd_alloc_one charge no memcg for init_mm's tables.
+  const gfp = mm === k.initMm ? PGALLOC_GFP & ~__GFP_ACCOUNT : PGALLOC_GFP;
   let pfn: number;
   if (level === 'pud') {
-    const a = __get_free_pages(k, PGALLOC_GFP, 0);
+    const a = __get_free_pages(k, gfp, 0);
     pfn = a === 0 ? -1 : a / 4096;
   } else {
-    pfn = alloc_pages(k, PGALLOC_GFP, 0);
+    pfn = alloc_pages(k, gfp, 0);
   }
   if (pfn < 0) return k.leave(fn, 1) === 0;
   tablePageAlloc(k, mm, pfn, 0);
@@ -123,6 +135,28 @@ function pteAlloc(k: Kernel, mm: MmStruct, addr: number): Float64Array | null {
   const table = new Float64Array(PTRS_PER_TABLE);
   mm.pte.set(idx, table);
   k.leave(F___pte_alloc, 0);
+  return table;
+}
+
+/**
+ * __pte_alloc_kernel → pte_alloc_one_kernel: init_mm's last-level table for a 2 MiB range of
+ * kernel addresses (`addr` signed), from __get_free_page without __GFP_ACCOUNT.
+ */
+export function pte_alloc_kernel(k: Kernel, mm: MmStruct, addr: number): Float64Array | null {
+  const idx = Math.floor(addr / 2 ** 21);
+  const have = mm.pte.get(idx);
+  if (have) return have;
+  k.enter(F___pte_alloc_kernel, 0, addr);
+  const a = __get_free_pages(k, PGALLOC_GFP & ~__GFP_ACCOUNT, 0);
+  if (a === 0) {
+    k.leave(F___pte_alloc_kernel, -12);
+    return null;
+  }
+  tablePageAlloc(k, mm, a / 4096, 0);
+  mm.tablePages.set(`pte:${idx}`, a / 4096);
+  const table = new Float64Array(PTRS_PER_TABLE);
+  mm.pte.set(idx, table);
+  k.leave(F___pte_alloc_kernel, 0);
   return table;
 }
 

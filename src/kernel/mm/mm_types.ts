@@ -38,6 +38,9 @@ export class Vma {
     readonly inode: number,
   ) {}
 
+  /** The vm_area_struct object vm_area_alloc took from its slab cache (a direct-map address). */
+  slabObj = 0;
+
   get pages(): number {
     return (this.end - this.start) / 4096;
   }
@@ -57,6 +60,13 @@ export class MmStruct {
   /** pfns of the page-table pages, keyed by level and index, so they can be freed. */
   readonly tablePages = new Map<string, number>();
   pgd = -1;
+  /**
+   * pgd_index of the kernel-half PGD entries this page table has: a copy of init_mm's when the
+   * PGD was made (pgd_ctor), plus those vmalloc_fault copied later. init_mm's are the reference.
+   */
+  readonly kernelPgd = new Set<number>();
+  /** The mm_struct object allocate_mm took from its slab cache (a direct-map address). */
+  slabObj = 0;
   readonly rss = new Float64Array(4);
   hiwaterRss = 0;
   hiwaterVm = 0;

@@ -1,17 +1,18 @@
 // mm/mmap.c: creating and destroying mappings. mmap picks the highest free gap below mmap_base
 // (the top-down layout x86_64 uses), brk grows the heap after the data segment, and exit_mmap
-// tears everything down when the last user of an mm goes.
+// tears everything down when the last user of an mm goes. Every VMA is a vm_area_struct from its
+// slab cache: vm_area_alloc for a new one, vm_area_dup for a split, vm_area_free when it goes.
 
 import type { Kernel } from '../machine.js';
 import { ArgKind, kfunc } from '../symbols.js';
-import { MmStruct, Vma, VM_ACCOUNT, VM_GROWSDOWN, VM_MAYREAD, VM_MAYWRITE, VM_READ, VM_WRITE } from './mm_types.js';
+import { MmStruct, VM_ACCOUNT, VM_GROWSDOWN, VM_MAYREAD, VM_MAYWRITE, VM_READ, VM_WRITE } from './mm_types.js';
 import { zapRange } from './memory.js';
-import { pgd_free } from './memory.js';
+import { vm_area_alloc, vm_area_dup, vm_area_free } from '../fork.js';
 
 const FILE = 'mm/mmap.c';
 export const F_do_mmap = kfunc('do_mmap', { file: FILE, size: 0x460, global: true, args: [ArgKind.Vmalloc, ArgKind.User, ArgKind.Int, ArgKind.Int, ArgKind.Int, ArgKind.Int] });
 export const F___do_munmap = kfunc('__do_munmap', { file: FILE, size: 0x4a0, global: true, args: [ArgKind.Vmalloc, ArgKind.User, ArgKind.Int] });
-export const F_exit_mmap = kfunc('exit_mmap', { file: FILE, size: 0x170, global: true, args: [ArgKind.Vmalloc] });
+export const F_exit_mmap = kfunc('exit_mmap', { file: FILE, size: 0x170, global: true, args: [ArgKind.Direct] });
 export const F___x64_sys_brk = kfunc('__x64_sys_brk', { file: FILE, size: 0x190, global: true, args: [ArgKind.Vmalloc] });
 export const F___x64_sys_munmap = kfunc('__x64_sys_munmap', { file: FILE, size: 0x40, global: true, args: [ArgKind.Vmalloc] });
 export const F_ksys_mmap_pgoff = kfunc('ksys_mmap_pgoff', { file: FILE, size: 0x1e0, global: true, args: [ArgKind.User, ArgKind.Int, ArgKind.Int, ArgKind.Int, ArgKind.Int, ArgKind.Int] });
@@ -40,7 +41,8 @@ export function do_mmap(k: Kernel, mm: MmStruct, len: number, prot: number): num
   k.enter(F_do_mmap, -1, 0, len, prot, 0x22, 0);
   const addr = getUnmappedArea(mm, len);
   if (addr < 0) return k.leave(F_do_mmap, -12);
-  const vma = new Vma(mm.newVmaId(), addr, addr + len, prot | VM_MAYREAD | VM_MAYWRITE | VM_ACCOUNT, null, 0, null, 0);
+  const vma = vm_area_alloc(k, mm, addr, addr + len, prot | VM_MAYREAD | VM_MAYWRITE | VM_ACCOUNT, null, 0, null, 0);
+  if (!vma) return k.leave(F_do_mmap, -12);
   mm.insertVma(vma);
   mm.dataVm += len / PAGE;
   if (mm.totalVm > mm.hiwaterVm) mm.hiwaterVm = mm.totalVm;
@@ -48,26 +50,36 @@ export function do_mmap(k: Kernel, mm: MmStruct, len: number, prot: number): num
   return k.leave(F_do_mmap, addr);
 }
 
-/** __do_munmap: unmap [addr, addr+len), splitting VMAs at the edges. */
+/**
+ * __do_munmap: unmap [addr, addr+len). A VMA that sticks out at either edge is split first
+ * (__split_vma: vm_area_dup for the part past the cut), then the VMAs inside go (remove_vma).
+ */
 export function __do_munmap(k: Kernel, mm: MmStruct, addr: number, len: number): number {
   len = pageAlign(len);
   k.enter(F___do_munmap, -1, addr, len);
   const end = addr + len;
-  zapRange(k, mm, addr, end, true);
-  const keep: Vma[] = [];
-  for (const v of mm.vmas) {
-    if (v.end <= addr || v.start >= end) {
-      keep.push(v);
-      continue;
+  for (const v of [...mm.vmas]) {
+    if (v.end <= addr || v.start >= end) continue;
+    let cur = v;
+    for (const cut of [addr, end]) {
+      if (cut <= cur.start || cut >= cur.end) continue;
+      const upper = vm_area_dup(k, mm, cur, cut, cur.end, cur.pgoff + (cut - cur.start) / PAGE);
+      if (!upper) return k.leave(F___do_munmap, -12);
+      cur.end = cut;
+      mm.totalVm -= upper.pages;
+      mm.insertVma(upper);
+      cur = upper;
     }
-    const removed = (Math.min(v.end, end) - Math.max(v.start, addr)) / PAGE;
-    if (!(v.flags & VM_GROWSDOWN)) mm.dataVm -= removed;
-    if (v.start < addr) keep.push(new Vma(mm.newVmaId(), v.start, addr, v.flags, v.file, v.pgoff, v.special, v.inode));
-    if (v.end > end) keep.push(new Vma(mm.newVmaId(), end, v.end, v.flags, v.file, v.pgoff + (end - v.start) / PAGE, v.special, v.inode));
   }
-  mm.vmas.length = 0;
-  mm.totalVm = 0;
-  for (const v of keep) mm.insertVma(v);
+  zapRange(k, mm, addr, end, true);
+  for (let i = mm.vmas.length - 1; i >= 0; i--) {
+    const v = mm.vmas[i]!;
+    if (v.start < addr || v.end > end) continue;
+    if (!(v.flags & VM_GROWSDOWN)) mm.dataVm -= v.pages;
+    mm.totalVm -= v.pages;
+    mm.vmas.splice(i, 1);
+    vm_area_free(k, v);
+  }
   return k.leave(F___do_munmap, 0);
 }
 
@@ -84,7 +96,9 @@ export function do_brk(k: Kernel, mm: MmStruct, newBrk: number): number {
       mm.dataVm += (newEnd - heap.end) / PAGE;
       heap.end = newEnd;
     } else {
-      mm.insertVma(new Vma(mm.newVmaId(), mm.startBrk, newEnd, VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_ACCOUNT, null, 0, null, 0));
+      const vma = vm_area_alloc(k, mm, mm.startBrk, newEnd, VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_ACCOUNT, null, 0, null, 0);
+      if (!vma) return mm.brk;
+      mm.insertVma(vma);
       mm.dataVm += (newEnd - mm.startBrk) / PAGE;
     }
   } else if (newEnd < oldEnd) {
@@ -95,12 +109,11 @@ export function do_brk(k: Kernel, mm: MmStruct, newBrk: number): number {
   return newBrk;
 }
 
-/** exit_mmap: unmap everything and free the page tables, then the PGD. */
+/** exit_mmap: unmap everything, free the page tables, and remove_vma each VMA (the PGD goes in __mmdrop). */
 export function exit_mmap(k: Kernel, mm: MmStruct): void {
-  k.enter(F_exit_mmap, -1);
+  k.enter(F_exit_mmap, mm.slabObj);
   zapRange(k, mm, 0, 2 ** 47, true);
-  mm.vmas.length = 0;
+  for (const v of mm.vmas.splice(0)) vm_area_free(k, v);
   mm.totalVm = 0;
-  pgd_free(k, mm);
   k.leaveVoid(F_exit_mmap);
 }

@@ -168,6 +168,12 @@ export class PglistData {
   kswapdFailures = 0;
   /** Tasks sleeping on kswapd_wait (kswapd itself when idle). */
   kswapdWaiting = false;
+  /**
+   * lruvec->reclaim_stat: pages scanned and pages put back active, [anon, file], decaying by
+   * half as they pass a quarter of the lists; get_scan_count weighs the lists by them.
+   */
+  readonly recentScanned = new Float64Array(2);
+  readonly recentRotated = new Float64Array(2);
 
   constructor(
     readonly nodeId: number,

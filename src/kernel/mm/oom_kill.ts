@@ -3,6 +3,7 @@
 // kthread tear down its anonymous memory without waiting for the victim to run again.
 
 import type { Kernel } from '../machine.js';
+import { send_sig, SIGKILL } from '../signal.js';
 import { ArgKind, kfunc } from '../symbols.js';
 import { formatGfpForPrintk } from './gfp.js';
 import { MmCounter, type MmStruct } from './mm_types.js';
@@ -143,7 +144,7 @@ function mmKb(mm: MmStruct, c: MmCounter): number {
 /** __oom_kill_process: SIGKILL, mark_oom_victim, hand the mm to the reaper. */
 function killTask(k: Kernel, victim: Task): void {
   const mm = victim.mm!;
-  victim.killed = true;
+  send_sig(k, SIGKILL, victim);
   victim.oomVictim = true;
   if (k.tpOn[mark_victim.id] !== 0) k.traceEvent(mark_victim, victim.pid);
   k.printk(

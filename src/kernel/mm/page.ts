@@ -29,6 +29,10 @@ export const PG_writeback = 1 << 15;
 export const PG_mapped = 1 << 16;
 /** Allocated and not yet freed: the invariant checks' view of "in use". */
 export const PG_used = 1 << 17;
+/** Under IO (or being set up): readers wait for it to clear (wait_on_page_locked). */
+export const PG_locked = 1 << 18;
+/** The contents are valid: the read that filled it completed without error. */
+export const PG_uptodate = 1 << 19;
 /** page_private's order sits in bits 24..27 of flags. */
 const ORDER_SHIFT = 24;
 const ORDER_MASK = 0xf << ORDER_SHIFT;

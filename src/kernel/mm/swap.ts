@@ -5,7 +5,7 @@
 
 import type { Kernel } from '../machine.js';
 import { Lru, NodeStat, ZoneStat } from './mmzone.js';
-import { PG_active, PG_anon, PG_lru, PG_unevictable } from './page.js';
+import { PG_active, PG_lru, PG_swapbacked, PG_unevictable } from './page.js';
 import { releaseAnonPage } from './memory.js';
 import { free_unref_page_list } from './page_alloc.js';
 
@@ -24,11 +24,14 @@ const ZONE_LRU: readonly ZoneStat[] = [
   ZoneStat.NR_ZONE_UNEVICTABLE,
 ];
 
-/** page_lru: which list a page belongs on, from its flags. */
+/**
+ * page_lru: which list a page belongs on, from its flags. Swap-backed pages (anonymous and
+ * tmpfs) go on the anon lists, page cache pages backed by a file on the file lists.
+ */
 export function pageLru(k: Kernel, pfn: number): Lru {
   const f = k.mem.flags[pfn]!;
   if (f & PG_unevictable) return Lru.Unevictable;
-  const base = f & PG_anon ? Lru.InactiveAnon : Lru.InactiveFile;
+  const base = f & PG_swapbacked ? Lru.InactiveAnon : Lru.InactiveFile;
   return f & PG_active ? base + 1 : base;
 }
 
@@ -58,7 +61,7 @@ export function lru_cache_add_active_or_unevictable(k: Kernel, pfn: number): voi
   addPageToLru(k, pfn);
 }
 
-/** lru_cache_add: page cache pages start inactive. */
+/** lru_cache_add (lru_cache_add_file, lru_cache_add_anon for tmpfs): page cache pages start inactive. */
 export function lru_cache_add(k: Kernel, pfn: number): void {
   addPageToLru(k, pfn);
 }

@@ -2,13 +2,16 @@
 // low watermark and reclaims until the node is balanced (free above high), then naps HZ/10 and
 // sleeps if still balanced. An allocation that fails even the min watermark reclaims directly in
 // its own context. Reclaim ages the active lists into the inactive lists and frees inactive pages
-// nobody referenced since: anonymous pages go to swap, clean file pages are dropped.
+// nobody referenced since: anonymous pages go to swap, clean file pages leave the page cache
+// without IO. get_scan_count balances the two by swappiness (anon) against 200 - swappiness
+// (file), and scans only file while the inactive file list is large enough.
 
 import type { Kernel } from '../machine.js';
 import { ArgKind, kfunc } from '../symbols.js';
 import { GFP_KERNEL, gfpZone, ZoneType } from './gfp.js';
 import { Lru, NodeStat, WMark, type PglistData, type Zone } from './mmzone.js';
-import { PG_anon, PG_referenced, PG_swapcache } from './page.js';
+import { PG_anon, PG_locked, PG_referenced, PG_swapbacked, PG_swapcache } from './page.js';
+import { __delete_from_page_cache, pageMapping } from './filemap.js';
 import { free_unref_page_list, zone_watermark_ok } from './page_alloc.js';
 import { delPageFromLru, rotate, setActive } from './swap.js';
 import { MmCounter, MmStruct } from './mm_types.js';
@@ -33,6 +36,7 @@ export const F_try_to_free_pages = kfunc('try_to_free_pages', {
 });
 export const F_balance_pgdat = kfunc('balance_pgdat', { file: FILE, size: 0x4a0, args: [ArgKind.Int, ArgKind.Int, ArgKind.Int] });
 export const F_kswapd = kfunc('kswapd', { file: FILE, size: 0x2b0, args: [ArgKind.Int] });
+export const F___remove_mapping = kfunc('__remove_mapping', { file: FILE, size: 0x1c0, args: [ArgKind.Direct, ArgKind.Page, ArgKind.Int], ret: ArgKind.Int });
 export const F_wakeup_kswapd = kfunc('wakeup_kswapd', { file: FILE, size: 0x110, global: true, args: [ArgKind.Int, ArgKind.Int, ArgKind.Int, ArgKind.Int] });
 
 const SWAP_CLUSTER_MAX = 32;
@@ -87,9 +91,12 @@ function shrinkActiveList(k: Kernel, nr: number, lru: Lru, sc: ScanControl): voi
   for (let i = 0; i < nr; i++) {
     const pfn = mem.last(head);
     if (pfn < 0) break;
-    pageReferenced(k, pfn);
+    // page_referenced reads (and clears) the PTE accessed bits only mapped pages have; a
+    // referenced page counts as rotated even though it too goes inactive.
+    if (mem.flags[pfn]! & PG_anon && pageReferenced(k, pfn)) k.node.recentRotated[0]++;
     setActive(k, pfn, false);
     sc.nrScanned++;
+    k.node.recentScanned[lru >= Lru.InactiveFile ? 1 : 0]++;
   }
   k.charge(COST_SCAN * nr);
 }
@@ -119,6 +126,14 @@ function tryToUnmap(k: Kernel, pfn: number): boolean {
   return true;
 }
 
+/** __remove_mapping: a clean, unmapped page cache page leaves its file; the caller frees it. */
+function __remove_mapping(k: Kernel, pfn: number): void {
+  const mapping = pageMapping(k, pfn)!;
+  k.enter(F___remove_mapping, mapping.addr, pfn, 1);
+  __delete_from_page_cache(k, pfn, mapping);
+  k.leave(F___remove_mapping, 1);
+}
+
 const freeBatch = new Int32Array(SWAP_CLUSTER_MAX);
 
 /**
@@ -135,8 +150,30 @@ function shrinkInactiveList(k: Kernel, nr: number, lru: Lru, sc: ScanControl): n
     if (pfn < 0) break;
     sc.nrScanned++;
     k.charge(COST_SCAN);
+    const stat = lru >= Lru.InactiveFile ? 1 : 0;
+    k.node.recentScanned[stat]++;
+    if (!(mem.flags[pfn]! & PG_swapbacked)) {
+      // A page cache page: one under read IO is locked and stays (trylock_page fails); an
+      // unmapped clean one is reclaimed whether or not read() touched it since
+      // (page_check_references: PAGEREF_RECLAIM_CLEAN), without IO.
+      if (mem.flags[pfn]! & PG_locked) {
+        rotate(k, pfn);
+        continue;
+      }
+      mem.clear(pfn, PG_referenced);
+      delPageFromLru(k, pfn);
+      __remove_mapping(k, pfn);
+      freeBatch[nfree++] = pfn;
+      reclaimed++;
+      if (nfree === freeBatch.length) {
+        free_unref_page_list(k, freeBatch, nfree);
+        nfree = 0;
+      }
+      continue;
+    }
     if (pageReferenced(k, pfn)) {
       setActive(k, pfn, true);
+      k.node.recentRotated[stat]++;
       continue;
     }
     if (!(mem.flags[pfn]! & PG_anon) || !sc.maySwap) {
@@ -149,6 +186,7 @@ function shrinkInactiveList(k: Kernel, nr: number, lru: Lru, sc: ScanControl): n
       const s = k.swap ? k.swap.get() : -1;
       if (s < 0) {
         setActive(k, pfn, true);
+      k.node.recentRotated[stat]++;
         continue;
       }
       k.rmap.swap[slot] = s;
@@ -157,6 +195,7 @@ function shrinkInactiveList(k: Kernel, nr: number, lru: Lru, sc: ScanControl): n
     }
     if (!tryToUnmap(k, pfn)) {
       setActive(k, pfn, true);
+      k.node.recentRotated[stat]++;
       continue;
     }
     // pageout to zram, then __remove_mapping: the swap cache lets go of the page.
@@ -182,7 +221,9 @@ function getScanCount(k: Kernel, sc: ScanControl, nr: Float64Array): void {
   const noSwap = !sc.maySwap || nr_swap_pages(k) <= 0;
   let scanFile = false;
   let scanAnon = false;
+  let scanEqual = false;
   if (noSwap) scanFile = true;
+  else if (!sc.priority && anonPrio) scanEqual = true;
   else {
     let free = 0;
     let highWmarks = 0;
@@ -191,15 +232,30 @@ function getScanCount(k: Kernel, sc: ScanControl, nr: Float64Array): void {
       highWmarks += z.watermark[WMark.High]!;
     }
     const file = lruSize(k, Lru.InactiveFile) + lruSize(k, Lru.ActiveFile);
-    if (file + free <= highWmarks) scanAnon = true;
+    // The file lists are nearly gone: reclaim anon, if its inactive list has something to give.
+    if (file + free <= highWmarks && !inactiveListIsLow(k, false) && lruSize(k, Lru.InactiveAnon) >> sc.priority > 0) scanAnon = true;
     else if (!inactiveListIsLow(k, true) && lruSize(k, Lru.InactiveFile) >> sc.priority > 0) scanFile = true;
   }
+  // SCAN_FRACT: each side's priority, raised by how much of what it scanned stayed inactive
+  // (rotated pages are working set, so reclaim there is less fruitful).
+  const pg = k.node;
+  const anonSize = lruSize(k, Lru.InactiveAnon) + lruSize(k, Lru.ActiveAnon);
+  const fileSize = lruSize(k, Lru.InactiveFile) + lruSize(k, Lru.ActiveFile);
+  const sizes = [anonSize, fileSize];
+  for (let t = 0; t < 2; t++) {
+    if (pg.recentScanned[t]! > sizes[t]! / 4) {
+      pg.recentScanned[t] = Math.floor(pg.recentScanned[t]! / 2);
+      pg.recentRotated[t] = Math.floor(pg.recentRotated[t]! / 2);
+    }
+  }
+  const ap = Math.floor((anonPrio * (pg.recentScanned[0]! + 1)) / (pg.recentRotated[0]! + 1));
+  const fp = Math.floor((filePrio * (pg.recentScanned[1]! + 1)) / (pg.recentRotated[1]! + 1));
   for (let lru = 0; lru < Lru.Unevictable; lru++) {
     const isFile = lru >= Lru.InactiveFile;
     let scan = Math.floor(lruSize(k, lru) / 2 ** sc.priority);
     if (scanFile && !isFile) scan = 0;
     else if (scanAnon && isFile) scan = 0;
-    else if (!scanFile && !scanAnon) scan = Math.floor((scan * (isFile ? filePrio : anonPrio)) / (anonPrio + filePrio + 1));
+    else if (!scanFile && !scanAnon && !scanEqual) scan = Math.floor((scan * (isFile ? fp : ap)) / (ap + fp + 1));
     // At the lowest priorities (or on a tiny list) scan at least something so reclaim progresses.
     if (scan === 0 && sc.priority <= 1 && lruSize(k, lru) > 0 && !(scanFile && !isFile) && !(scanAnon && isFile)) scan = Math.min(lruSize(k, lru), SWAP_CLUSTER_MAX);
     nr[lru] = scan;

@@ -16,7 +16,10 @@ const MIN_STEP_NS = 50;
 interface Timer {
   time: number;
   seq: number;
-  task: Task;
+  /** The sleeper to wake, or null for a kernel timer whose callback runs in interrupt context. */
+  task: Task | null;
+  fn: (() => void) | null;
+  cpu: number;
 }
 
 export class Scheduler {
@@ -24,6 +27,7 @@ export class Scheduler {
   private seq = 0;
   /** Set by stop(): run() returns at the end of the current step. */
   private stopRequested = false;
+  private readonly bound = new Map<Task, number>();
 
   constructor(private readonly k: Kernel) {}
 
@@ -31,7 +35,21 @@ export class Scheduler {
   sleepUntil(task: Task, t: number, state: TaskState = TaskState.Interruptible): void {
     task.state = state;
     task.wakeAt = t;
-    this.push({ time: t, seq: this.seq++, task });
+    this.push({ time: t, seq: this.seq++, task, fn: null, cpu: 0 });
+  }
+
+  /**
+   * add_timer_on / hrtimer_start: runs `fn` at virtual time `t` on `cpu`, in interrupt context
+   * (k.current is whatever that CPU was running, so its kernel stack is what a probe sees).
+   */
+  addTimer(t: number, cpu: number, fn: () => void): void {
+    this.push({ time: t, seq: this.seq++, task: null, fn, cpu });
+  }
+
+  /** set_cpus_allowed_ptr to one CPU (kthread_bind): per-cpu kworkers never migrate. */
+  bind(task: Task, cpu: number): void {
+    this.bound.set(task, cpu);
+    task.cpu = cpu;
   }
 
   /** try_to_wake_up: makes a sleeping task runnable on a CPU. */
@@ -42,7 +60,7 @@ export class Scheduler {
     const cpu = this.selectCpu(task);
     const k = this.k;
     if (k.tpOn[sched_wakeup.id] !== 0) k.traceEvent(sched_wakeup, task.comm, task.pid, task.prio - 100, 1, cpu.id);
-    if (cpu.rq.length === 0 && cpu.curr === cpu.idle) cpu.time = Math.max(cpu.time, k.now);
+    if (cpu.rq.length === 0 && cpu.curr === cpu.idle) idleUntil(cpu, k.now);
     task.cpu = cpu.id;
     cpu.rq.push(task);
     return true;
@@ -57,6 +75,8 @@ export class Scheduler {
   /** select_task_rq: its last CPU if idle, else the first idle one, else its last CPU. */
   private selectCpu(task: Task): Cpu {
     const cpus = this.k.cpus;
+    const pinned = this.bound.get(task);
+    if (pinned !== undefined) return cpus[pinned]!;
     const prev = cpus[task.cpu] ?? cpus[0]!;
     if (isIdle(prev)) return prev;
     for (const c of cpus) if (isIdle(c)) return c;
@@ -82,11 +102,15 @@ export class Scheduler {
       if (tNext <= tRun) {
         const timer = this.pop()!;
         const t = timer.task;
+        if (t === null) {
+          this.fireTimer(timer);
+          continue;
+        }
         if (t.wakeAt === timer.time && t.state !== TaskState.Running) {
           const save = k.cpu;
           k.cpu = t.cpu;
           const c = k.cpus[t.cpu]!;
-          if (isIdle(c)) c.time = Math.max(c.time, timer.time);
+          if (isIdle(c)) idleUntil(c, timer.time);
           this.wakeUp(t);
           k.cpu = save;
         }
@@ -94,7 +118,20 @@ export class Scheduler {
       }
       this.runSlice(best!, until);
     }
-    for (const c of k.cpus) if (isIdle(c) && c.time < until && until !== Infinity) c.time = until;
+    for (const c of k.cpus) if (isIdle(c) && until !== Infinity) idleUntil(c, until);
+  }
+
+  private fireTimer(timer: Timer): void {
+    const k = this.k;
+    const saveCpu = k.cpu;
+    const saveCurrent = k.current;
+    const c = k.cpus[timer.cpu]!;
+    if (isIdle(c)) idleUntil(c, timer.time);
+    k.cpu = c.id;
+    k.current = c.curr;
+    timer.fn!();
+    k.cpu = saveCpu;
+    k.current = saveCurrent;
   }
 
   /** True when no task can run and no timer is pending: nothing will ever happen again. */
@@ -120,7 +157,10 @@ export class Scheduler {
         do_exit_task(k, task, null);
         break;
       }
+      const before = cpu.time;
       const r = body.next();
+      // What the step charged inside the kernel is system time; what it yielded, user time.
+      task.stime += cpu.time - before;
       if (r.done) {
         do_exit_task(k, task, r.value);
         break;
@@ -130,7 +170,9 @@ export class Scheduler {
         task.nvcsw++;
         break;
       }
-      cpu.time += used > MIN_STEP_NS ? used : MIN_STEP_NS;
+      const step = used > MIN_STEP_NS ? used : MIN_STEP_NS;
+      cpu.time += step;
+      task.utime += step;
       if (task.state !== TaskState.Running) break;
       const preempt = cpu.time >= sliceEnd && cpu.rq.length > 0;
       if (preempt) {
@@ -205,6 +247,13 @@ export class Scheduler {
 
 function before(a: Timer, b: Timer): boolean {
   return a.time < b.time || (a.time === b.time && a.seq < b.seq);
+}
+
+/** The CPU idles until `t`: its clock moves on and the idle task's time (CPUTIME_IDLE) with it. */
+function idleUntil(c: Cpu, t: number): void {
+  if (t <= c.time) return;
+  c.idle.stime += t - c.time;
+  c.time = t;
 }
 
 function isIdle(c: Cpu): boolean {

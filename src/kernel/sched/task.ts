@@ -4,6 +4,7 @@
 // the scheduler's hot loop free of allocation.
 
 import type { MmStruct } from '../mm/mm_types.js';
+import type { FilesStruct, FsStruct } from '../fs/fdtable.js';
 
 export type TaskBody = Generator<number, number, void>;
 
@@ -37,6 +38,14 @@ export class Task {
   cpu = 0;
   body: TaskBody | null = null;
   mm: MmStruct | null = null;
+  /** Open file descriptors (files_struct); kernel threads have none. */
+  files: FilesStruct | null = null;
+  /** Working directory (fs_struct). */
+  fs: FsStruct | null = null;
+  /** Process group (job control): the terminal signals its foreground group on Ctrl-C. */
+  pgid = 0;
+  /** The fatal signal that ends the task when `killed` is set (SIGKILL unless kill(2) said otherwise). */
+  exitSignal = 9;
   /** The mm a kernel thread borrowed (active_mm); page faults in kernel mode use init_mm. */
   parent: Task | null = null;
   readonly children: Task[] = [];
@@ -46,13 +55,17 @@ export class Task {
   /** SIGKILL is pending: the task dies at its next return to user space. */
   killed = false;
   oomScoreAdj = 0;
+  /** Effective uid (what permission checks use); `ruid` is who started it, set apart by a setuid exec. */
   uid = 0;
+  ruid = 0;
   gid = 0;
   /** Tasks blocked in wait4 on this task's exit. */
   readonly exitWaiters: Task[] = [];
   utime = 0;
   stime = 0;
   startTime = 0;
+  /** The argv execve copied to the stack, which /proc/PID/cmdline reads back (arg_start..arg_end). */
+  argv: readonly string[] = [];
   nvcsw = 0;
   nivcsw = 0;
   prio = 120;

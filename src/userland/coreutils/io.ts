@@ -3,7 +3,7 @@
 // pure function of its argv and these, and returns its exit status.
 
 /** The errors a utility reports about a file, by their errno names; `strerror` has the text. */
-export type Errno = 'ENOENT' | 'EACCES' | 'EISDIR' | 'ENOTDIR' | 'ELOOP' | 'ENAMETOOLONG' | 'EIO';
+export type Errno = 'ENOENT' | 'EACCES' | 'EISDIR' | 'ENOTDIR' | 'ELOOP' | 'ENAMETOOLONG' | 'EIO' | 'EPERM' | 'ESRCH' | 'EINVAL' | 'EROFS' | 'ENOMEM' | 'ENOSPC' | 'EEXIST' | 'ENOTEMPTY' | 'EBUSY' | 'ENOEXEC';
 
 /** A failed call. An object, not a bare name, so that a file whose text is "ENOENT" is still a file. */
 export interface Failure {
@@ -15,6 +15,14 @@ export interface Stat {
   type: 'file' | 'dir' | 'other';
   /** st_size: a regular file's length in bytes (0 for /proc's files, as on Linux). */
   size: number;
+  /** The rest of struct stat, for ls -l (absent where a caller has no filesystem behind it). */
+  mode?: number;
+  nlink?: number;
+  uid?: number;
+  gid?: number;
+  /** st_mtime in seconds since the epoch. */
+  mtime?: number;
+  ino?: number;
 }
 
 export interface UtilIo {
@@ -26,6 +34,15 @@ export interface UtilIo {
   readFile(path: string): string | Failure;
   /** stat of PATH, or fstat of standard input when PATH is null. */
   stat(path: string | null): Stat | Failure;
+  /** lstat: a symbolic link itself. */
+  lstat?(path: string): Stat | Failure;
+  /** The names in directory PATH (getdents), without `.` and `..`, in the directory's order. */
+  readdir(path: string): string[] | Failure;
+  /** Whether descriptor FD is a terminal (ls lays names out in columns for one). */
+  isatty?(fd: number): boolean;
+  /** The process's user and group ids. */
+  readonly uid: number;
+  readonly gid: number;
   /** The working directory, which the caller resolves relative paths against. */
   readonly cwd: string;
   /** The environment, `NAME=value` strings in the order the process got them. */
@@ -45,6 +62,16 @@ const STRERROR: Record<Errno, string> = {
   ELOOP: 'Too many levels of symbolic links',
   ENAMETOOLONG: 'File name too long',
   EIO: 'Input/output error',
+  EPERM: 'Operation not permitted',
+  ESRCH: 'No such process',
+  EINVAL: 'Invalid argument',
+  EROFS: 'Read-only file system',
+  ENOMEM: 'Cannot allocate memory',
+  ENOSPC: 'No space left on device',
+  EEXIST: 'File exists',
+  ENOTEMPTY: 'Directory not empty',
+  EBUSY: 'Device or resource busy',
+  ENOEXEC: 'Exec format error',
 };
 
 export const strerror = (e: Errno): string => STRERROR[e];
