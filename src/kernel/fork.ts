@@ -165,7 +165,6 @@ export function put_task_stack(k: Kernel, t: Task): void {
   account_kernel_stack(k, ts.stack, -1);
   free_thread_stack(k, ts.stack);
   ts.stack = null;
-  t.stackPages = [];
 }
 
 /** allocate_mm: the mm_struct object. */
@@ -500,7 +499,6 @@ function copy_process(k: Kernel, parent: Task, flags: number, body: (t: Task) =>
     pid: pid.obj,
   });
   child.stackVa = p.stack.addr;
-  child.stackPages = p.stack.pages;
   child.uid = parent.uid;
   child.gid = parent.gid;
   child.cpu = parent.cpu;

@@ -134,11 +134,6 @@ export class Scheduler {
     k.current = saveCurrent;
   }
 
-  /** True when no task can run and no timer is pending: nothing will ever happen again. */
-  get quiescent(): boolean {
-    return this.heap.length === 0 && this.k.cpus.every((c) => c.rq.length === 0);
-  }
-
   /** The earliest pending timer, or Infinity. */
   get nextTimer(): number {
     return this.heap.length ? this.heap[0]!.time : Infinity;

@@ -71,8 +71,6 @@ export class Task {
   prio = 120;
   /** Offset in the vmalloc area of this task's kernel stack (VMAP_STACK), or -1. */
   stackVa = -1;
-  /** The pages of that stack. */
-  stackPages: number[] = [];
   /** tsk_is_oom_victim: chosen by the OOM killer, may dip into the reserves until it exits. */
   oomVictim = false;
   /** MMF_OOM_SKIP: the reaper has taken its memory; the OOM killer looks past it. */
