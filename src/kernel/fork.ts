@@ -7,6 +7,7 @@
 // kthreadd the same way. The child's behaviour is a generator: fork "returns twice" by giving
 // the child the code it runs after fork returned 0.
 
+import { FsStruct } from './fs/fdtable.js';
 import type { Kernel } from './machine.js';
 import { ArgKind, kfunc } from './symbols.js';
 import { F_ret_from_fork, syscallEnter, syscallLeave } from './arch/entry.js';
@@ -499,8 +500,15 @@ function copy_process(k: Kernel, parent: Task, flags: number, body: (t: Task) =>
     pid: pid.obj,
   });
   child.stackVa = p.stack.addr;
+  // The VFS's side of the files_struct and fs_struct just allocated: the descriptors (sharing
+  // their open files) and the working directory, or the parent's own under CLONE_FILES/CLONE_FS.
+  child.files = flags & CLONE_FILES ? parent.files : parent.files?.dup() ?? null;
+  child.fs = flags & CLONE_FS ? parent.fs : parent.fs ? new FsStruct(parent.fs.cwd) : null;
   child.uid = parent.uid;
+  child.ruid = parent.ruid;
   child.gid = parent.gid;
+  child.pgid = parent.pgid;
+  child.argv = parent.argv;
   child.cpu = parent.cpu;
   child.oomScoreAdj = parent.oomScoreAdj;
   child.flags = parent.flags & PF_KTHREAD;

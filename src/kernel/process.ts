@@ -13,7 +13,6 @@ import { VM_READ, VM_WRITE } from './mm/mm_types.js';
 import { sys_clone } from './fork.js';
 import { release_task, F___x64_sys_wait4 } from './exit.js';
 import { execve } from './exec.js';
-import { FsStruct } from './fs/fdtable.js';
 import { BOOT_EPOCH } from './fs/proc/stat.js';
 import { EAGAIN, EINTR, EPIPE, O_RDONLY } from './fs/inode.js';
 import {
@@ -136,15 +135,6 @@ export class Proc {
     const k = this.k;
     const parent = this;
     const r = sys_clone(k, (t) => {
-      // What fork copies besides the mm: descriptors (dup_fd), cwd (copy_fs_struct), credentials.
-      const pt = parent.task;
-      t.files = pt.files?.dup() ?? null;
-      t.fs = pt.fs ? new FsStruct(pt.fs.cwd) : null;
-      t.pgid = pt.pgid;
-      t.uid = pt.uid;
-      t.ruid = pt.ruid;
-      t.gid = pt.gid;
-      t.argv = pt.argv;
       const cp = new Proc(k, t);
       cp.environ = [...parent.environ];
       return child(cp);

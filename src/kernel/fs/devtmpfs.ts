@@ -21,6 +21,8 @@ export class Tty {
   /** The host closed input (Ctrl-D, or a non-interactive run). */
   hungUp = true;
   readonly wait = new WaitQueue();
+  /** Its device node, /dev/pts/0. */
+  inode: Inode | null = null;
   /** The foreground process group (tcsetpgrp), which Ctrl-C interrupts; 0 for none. */
   foregroundPgrp = 0;
 
@@ -105,7 +107,7 @@ export function devtmpfsRoot(k: Kernel, console: Tty): Inode {
   addEntry(root, 'kmsg', chr(sb, 1, 11, 0o644, kmsgOps(k)));
   addEntry(root, 'tty', chr(sb, 5, 0, 0o666, ttyOps(console)));
   const pts = addEntry(root, 'pts', newDir(k, sb, 0o755));
-  consoleInodes.set(console, addEntry(pts, '0', chr(sb, 136, 0, 0o620, ttyOps(console))));
+  console.inode = addEntry(pts, '0', chr(sb, 136, 0, 0o620, ttyOps(console)));
   return root;
 }
 
@@ -115,10 +117,9 @@ export function devtmpfsRoot(k: Kernel, console: Tty): Inode {
  */
 export function openConsole(k: Kernel, fd: 0 | 1 | 2): File {
   const tty = k.vfs.console;
-  const inode = consoleInodes.get(tty)!;
+  const inode = tty.inode!;
   const fop = fd === 2 ? ttyOps(tty, true) : inode.fop!;
   return new File(inode, fd === 0 ? O_RDONLY : O_WRONLY, '/dev/pts/0', fop);
 }
 
-const consoleInodes = new WeakMap<Tty, Inode>();
 

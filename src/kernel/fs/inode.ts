@@ -22,12 +22,10 @@ export const EEXIST = -17;
 export const ENOTDIR = -20;
 export const EISDIR = -21;
 export const EINVAL = -22;
-export const ENOSPC = -28;
 export const EPIPE = -32;
 export const ENOTEMPTY = -39;
 export const EINTR = -4;
 export const ENOMEM = -12;
-export const EBUSY = -16;
 export const EPERM = -1;
 
 /** Who opens or looks up: root bypasses permission bits except where Linux says otherwise. */

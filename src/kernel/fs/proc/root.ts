@@ -74,8 +74,12 @@ const dirFileOps: FileOperations = { read: () => EISDIR };
 export class Procfs {
   readonly sb = new ProcSuperBlock();
   readonly root: Inode;
-  /** Inodes handed out, so a path walks to the same inode twice (and stat's st_ino is stable). */
+  /**
+   * Inodes handed out, so a path walks to the same inode twice (and stat's st_ino is stable):
+   * the top level's, and each task's own, which go when the task does.
+   */
   private readonly cache = new Map<string, Inode>();
+  private readonly taskCache = new WeakMap<Task, Map<string, Inode>>();
 
   constructor(
     readonly top: Record<string, ProcEntry>,
@@ -86,8 +90,14 @@ export class Procfs {
   }
 
   private makeInode(key: string, entry: ProcEntry, task: Task | null, ino?: number): Inode {
-    const cached = this.cache.get(key);
-    if (cached && info(cached).task === task) return cached;
+    let cache = this.cache;
+    if (task) {
+      let c = this.taskCache.get(task);
+      if (!c) this.taskCache.set(task, (c = new Map()));
+      cache = c;
+    }
+    const cached = cache.get(key);
+    if (cached) return cached;
     const inode = new Inode(this.sb, ino ?? this.sb.nextIno(), entry.mode, task?.uid ?? 0, task?.gid ?? 0);
     inode.private = { entry, task } satisfies ProcInodeInfo;
     if (entry.dir) {
@@ -98,7 +108,7 @@ export class Procfs {
     } else {
       inode.fop = seqFileOps;
     }
-    this.cache.set(key, inode);
+    cache.set(key, inode);
     return inode;
   }
 
