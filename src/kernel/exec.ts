@@ -92,6 +92,9 @@ export function* execve(k: Kernel, p: Proc, path: string, argv: readonly string[
   if (err || !bin) return err;
   task.setComm(path.slice(path.lastIndexOf('/') + 1));
   task.argv = argv;
+  // flush_signal_handlers: the new program starts with every signal at its default action.
+  task.sigcaught = 0;
+  task.sigpending = 0;
   yield 0;
   return yield* bin.main(p, argv);
 }

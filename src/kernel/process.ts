@@ -21,7 +21,7 @@ import {
   F_ksys_write, IO_BUFSIZE, mkdir, readDir, unlink, vfs_read, vfs_stat, vfs_write, type KStat,
 } from './fs/open.js';
 import { createPipeFiles, F___x64_sys_pipe } from './fs/pipe.js';
-import { F___x64_sys_kill, send_sig, SIGPIPE } from './signal.js';
+import { F___x64_sys_kill, send_sig, SIGKILL, SIGPIPE } from './signal.js';
 
 export const F___x64_sys_nanosleep = kfunc('__x64_sys_nanosleep', { file: 'kernel/time/hrtimer.c', size: 0xa0, global: true, args: [ArgKind.Vmalloc] });
 export const F___x64_sys_getpid = kfunc('__x64_sys_getpid', { file: 'kernel/sys.c', size: 0x20, global: true, args: [ArgKind.Vmalloc] });
@@ -168,7 +168,29 @@ export class Proc {
       child.exitWaiters.push(task);
       task.state = TaskState.Interruptible;
       yield BLOCKED;
+      if (task.sigpending) {
+        const i = child.exitWaiters.indexOf(task);
+        if (i >= 0) child.exitWaiters.splice(i, 1);
+        return EINTR;
+      }
     }
+  }
+
+  /** rt_sigaction: from now on these signals are caught (queued for takeSignal) instead of fatal; SIGKILL cannot be. */
+  catchSignals(sigs: readonly number[]): void {
+    let mask = 0;
+    for (const s of sigs) if (s !== SIGKILL) mask |= 1 << s;
+    this.task.sigcaught = mask;
+    this.task.sigpending &= mask;
+  }
+
+  /** The lowest-numbered caught signal pending, taken off the queue; 0 if none (what a handler would see). */
+  takeSignal(): number {
+    const pending = this.task.sigpending;
+    if (!pending) return 0;
+    const sig = 31 - Math.clz32(pending & -pending);
+    this.task.sigpending &= ~(1 << sig);
+    return sig;
   }
 
   /** openat(AT_FDCWD, path, flags, mode): a descriptor or -errno. */

@@ -1,6 +1,7 @@
 // kernel/signal.c, for the signals whose default action ends a process (SIGKILL, SIGTERM,
 // SIGINT, SIGHUP, SIGPIPE...): the signal is made pending and a sleeping task is woken
 // (signal_wake_up) so it notices on its way back to user space and exits with that signal.
+// A signal the task installed a handler for is queued instead, for the program to take.
 
 import type { Kernel } from './machine.js';
 import { ArgKind, kfunc } from './symbols.js';
@@ -23,7 +24,11 @@ const IGNORED = new Set([SIGCHLD, 23 /* SIGURG */, 28 /* SIGWINCH */, 18 /* SIGC
 export function send_sig(k: Kernel, sig: number, task: Task): boolean {
   if (task.state === TaskState.Dead || task.state === TaskState.Zombie) return false;
   k.enter(F___send_signal, sig, -1, -1, 0, 0);
-  if (sig !== 0 && !IGNORED.has(sig) && !task.isKthread && !task.killed) {
+  if (sig !== 0 && sig !== SIGKILL && task.sigcaught & (1 << sig)) {
+    // A handler will run: the signal is queued and interrupts a sleep, and the task lives on.
+    task.sigpending |= 1 << sig;
+    if (task.state === TaskState.Interruptible) k.sched.wakeUp(task);
+  } else if (sig !== 0 && !IGNORED.has(sig) && !task.isKthread && !task.killed) {
     task.killed = true;
     task.exitSignal = sig;
     // signal_wake_up: a fatal signal ends interruptible and killable sleeps.

@@ -22,6 +22,17 @@ describe('bpfbox sh -c', () => {
     expect(a.stdout).toBe(b.stdout);
   });
 
+  it('reports signals as bash does: a pipeline by its last element, a lone background command by its own pid', () => {
+    const r = bpfbox(['sh', '-c', `sh -c 'kill -9 $$' | cat; echo a $?; echo | sh -c 'kill -9 $$'; echo b $?; sh -c 'kill -TERM $$'; echo c $?; sleep 1 & cat /proc/$!/comm`]);
+    expect(r.stdout).toBe('a 0\nb 137\nc 143\nsleep\n');
+    expect(r.stderr).toMatch(/^bash: +\d+ Done {20}echo\n {5} +\d+ Killed {18}\| sh -c 'kill -9 \$\$'\nTerminated\n$/);
+  });
+
+  it('timeout passes a signal it receives on to its command, and dies of the one that killed the command', () => {
+    const r = bpfbox(['sh', '-c', `timeout 5 sleep 100 & sleep 0.2; kill $!; wait; ps | grep -c sleep; timeout 1 sleep 0.1; echo $?; timeout 0.1 sleep 1; echo $?; timeout 2 sh -c 'kill -TERM $$'; echo $?`]);
+    expect(r.stdout).toBe('0\n0\n124\n143\n');
+  });
+
   it('rejects bad options cleanly', () => {
     for (const [args, re] of [
       [['sh'], /^bpfbox: sh: -c 'COMMANDS' is required/],

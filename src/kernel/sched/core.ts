@@ -157,7 +157,8 @@ export class Scheduler {
       // What the step charged inside the kernel is system time; what it yielded, user time.
       task.stime += cpu.time - before;
       if (r.done) {
-        do_exit_task(k, task, r.value);
+        // A fatal signal that arrived in the last step (kill of itself) is seen on the way out.
+        do_exit_task(k, task, task.killed && !task.isKthread ? null : r.value);
         break;
       }
       const used = r.value;

@@ -54,6 +54,10 @@ export class Task {
   wakeAt = -1;
   /** SIGKILL is pending: the task dies at its next return to user space. */
   killed = false;
+  /** Signals with a handler installed (rt_sigaction), as a bit mask by signal number. */
+  sigcaught = 0;
+  /** Caught signals delivered and not yet handled. */
+  sigpending = 0;
   oomScoreAdj = 0;
   /** Effective uid (what permission checks use); `ruid` is who started it, set apart by a setuid exec. */
   uid = 0;

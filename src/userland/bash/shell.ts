@@ -166,7 +166,9 @@ export class Shell implements ShellParams {
 
   private *background(ao: AndOr): Generator<number, number, void> {
     const text = this.source.slice(ao.start, ao.end);
-    const pid = this.p.fork((cp) => this.forChild(cp).runChild((s) => s.andOr(ao)));
+    // bash execs a lone asynchronous command in the child it forked, so `$!` is the command's pid.
+    const only = ao.rest.length === 0 && !ao.first.negated && ao.first.commands.length === 1 ? ao.first.commands[0]! : null;
+    const pid = this.p.fork((cp) => this.forChild(cp).runChild((s) => (only ? s.command(only, true) : s.andOr(ao))));
     if (pid < 0) return 1;
     if (this.interactive) this.p.setpgid(pid, pid);
     const job: Job = { id: this.nextJob++, pids: [pid], text, done: new Map() };
@@ -243,11 +245,26 @@ export class Shell implements ShellParams {
       }
     }
     if (prevRead >= 0) p.close(prevRead);
-    let status = 0;
     if (this.interactive && pids.length) p.tcsetpgrp(pids[0]!);
-    for (const pid of pids) status = yield* this.waitFor(pid, null);
+    const statuses: number[] = [];
+    for (const pid of pids) statuses.push(yield* p.wait(pid));
     if (this.interactive) p.tcsetpgrp(p.task.pgid);
-    return status;
+    const last = statuses[statuses.length - 1];
+    if (last === undefined || last < 0) return 127;
+    // bash reports only the last element's signal; SIGKILL in a script lists the whole pipeline.
+    if ((last & 0x7f) === 9 && !this.interactive && pids.length > 1) {
+      let text = '';
+      for (let i = 0; i < pids.length; i++) {
+        const ws = statuses[i]!;
+        const sig = ws & 0x7f;
+        const what = sig ? SIGNAL_TEXT[sig] || `Signal ${sig}` : (ws >> 8) & 0xff ? `Exit ${(ws >> 8) & 0xff}` : 'Done';
+        const src = this.source.slice(commands[i]!.start, commands[i]!.end);
+        text += `${i ? '     ' : this.errPrefix}${String(pids[i]).padStart(5)} ${what.padEnd(24)}${i ? '| ' : ''}${src}\n`;
+      }
+      yield* p.write(2, text);
+      return 137;
+    }
+    return yield* this.statusOf(pids[pids.length - 1]!, last, null);
   }
 
   /** wait4 on a foreground child; a death by signal is reported as bash reports it. */

@@ -7,6 +7,10 @@ import { writeErr } from './stdio.js';
 import { resolveCommand } from '../path.js';
 import { signalNumber } from '../signals.js';
 
+/** The signals coreutils' timeout installs its cleanup handler for (SIGALRM is its own timer). */
+const FORWARDED = [1, 2, 3, 15];
+const EINTR = -4;
+
 const USAGE = "Try 'timeout --help' for more information.\n";
 
 export function* timeout(p: Proc, argv: readonly string[]): Generator<number, number, void> {
@@ -51,15 +55,35 @@ export function* timeout(p: Proc, argv: readonly string[]): Generator<number, nu
       return 127;
     }
     const r = yield* c.exec(path, cmd);
+    if (r >= 0) return r;
     yield* writeErr(c, `timeout: failed to run command '${cmd[0]}': ${r === -13 ? 'Permission denied' : 'No such file or directory'}\n`);
     return r === -13 ? 126 : 127;
   });
   if (pid < 0) return 125;
+  // As coreutils' cleanup(): a signal sent to timeout itself is passed on to the command.
+  p.catchSignals(FORWARDED);
   const deadline = p.k.now + ns;
-  let ws = ns === 0 ? yield* p.wait(pid) : yield* p.waitUntil(pid, deadline);
-  if (ws !== null) return ws & 0x7f ? 128 + (ws & 0x7f) : (ws >> 8) & 0xff;
-  p.kill(pid, sig);
-  ws = yield* p.wait(pid);
-  if (preserve) return ws & 0x7f ? 128 + (ws & 0x7f) : (ws >> 8) & 0xff;
-  return 124;
+  let timedOut = false;
+  let ws: number | null = null;
+  while (ws === null) {
+    ws = timedOut || ns === 0 ? yield* p.wait(pid) : yield* p.waitUntil(pid, deadline);
+    if (ws === EINTR) ws = null;
+    else if (ws !== null && ws < 0) return 125;
+    const caught = p.takeSignal();
+    if (caught) p.kill(pid, caught);
+    else if (ws === null && !timedOut && p.k.now >= deadline) {
+      timedOut = true;
+      p.kill(pid, sig);
+    }
+  }
+  if (timedOut && !preserve) return 124;
+  const killedBy = ws & 0x7f;
+  if (!killedBy) return (ws >> 8) & 0xff;
+  if (!timedOut) {
+    // The command died of a signal timeout did not send: timeout dies of the same one.
+    p.catchSignals([]);
+    p.kill(p.task.pid, killedBy);
+    yield 0;
+  }
+  return 128 + killedBy;
 }
