@@ -3,6 +3,8 @@
 
 import { readFileSync } from 'node:fs';
 import { bpfCommand } from './bpf.js';
+import { bpftraceCommand, isBpftraceInvocation } from './bpftrace.js';
+import { runBpftrace } from './bpftrace_run.js';
 import { demo } from './demo.js';
 import { kernelDemo } from './kernel_demo.js';
 import { shCommand, shellCommand } from './sh.js';
@@ -18,46 +20,28 @@ export const VERSION: string = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
 ).version;
 
-export const USAGE = `Usage: bpfbox COMMAND [OPTIONS]
+const SUBCOMMANDS = new Set(['sh', 'shell', 'bpf', 'demo']);
 
-bpfbox is an eBPF tracing sandbox: an emulated Linux 5.0 kernel, a BPF machine and bpftrace.
-
-Commands:
-  sh -c 'COMMANDS'      run commands in bash on the emulated Linux 5.0 machine
-  shell                 an interactive root shell on the emulated machine
-  bpf run|asm|disasm    the BPF machine: run, assemble and disassemble bytecode
-  demo                  the kernel at work: /proc/buddyinfo before, during and after a memory hog (npm start)
-  demo bpf              assemble, list, load and run examples/log2_hist.s on the BPF machine
-
-Options:
-  -h, --help            this help
-  -V, --version         bpfbox's version
-
-'bpfbox bpf --help' describes the bpf commands.
-`;
-
-/** Commands that keep running on the host's event loop (the interactive shell). */
+/**
+ * bpfbox is bpftrace first: options, `-` or a script file (and no arguments at all) go to its
+ * command line, which also prints the help and version; a command name runs that command. The
+ * interactive shell and bpftrace programs keep running on the host's event loop.
+ */
 export async function mainAsync(argv: string[], io: Io): Promise<number> {
-  if (argv[0] !== 'shell') return main(argv, io);
   try {
-    return await shellCommand(argv.slice(1), io);
+    if (!SUBCOMMANDS.has(argv[0] ?? '') && isBpftraceInvocation(argv)) return await bpftraceCommand(argv, io, { version: VERSION, runProgram: runBpftrace });
+    if (argv[0] === 'shell') return await shellCommand(argv.slice(1), io);
   } catch (e) {
     return report(e, io);
   }
+  return main(argv, io);
 }
 
+/** The commands that run to completion: `sh -c`, `bpf`, `demo`. */
 export function main(argv: string[], io: Io): number {
   try {
     const [cmd, ...rest] = argv;
     switch (cmd) {
-      case '-V':
-      case '--version':
-        io.stdout(`bpfbox v${VERSION}\n`);
-        return 0;
-      case '-h':
-      case '--help':
-        io.stdout(USAGE);
-        return 0;
       case 'bpf':
         return bpfCommand(rest, io);
       case 'demo':
@@ -66,9 +50,6 @@ export function main(argv: string[], io: Io): number {
         return kernelDemo(io);
       case 'sh':
         return shCommand(rest, io);
-      case undefined:
-        io.stderr(USAGE);
-        return 2;
       default:
         throw new UsageError(`unknown command '${cmd}'; see 'bpfbox --help'`);
     }

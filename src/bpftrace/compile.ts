@@ -1,0 +1,62 @@
+// bpftrace's main.cpp pipeline from text to loadable programs: parse, resolve the attach points
+// against the kernel (tracepoint and probe existence), the semantic analyser, the resource
+// analyser, codegen. Each stage reports through one Diagnostics; the first stage with an error
+// ends the pipeline, as in bpftrace, and every stage can be dumped for `-d`.
+
+import type { Program } from './ast.js';
+import { Diagnostics } from './diagnostics.js';
+import { parse } from './parse.js';
+import { resolveAttachPoint, type ResolvedProbe } from './probe_matcher.js';
+import { analyse, type SemanticResult } from './passes/semantic_analyser.js';
+import { analyseResources } from './passes/resource_analyser.js';
+import { codegen, CodegenError, type CompiledProgram } from './passes/codegen.js';
+import { printAst } from './passes/printer.js';
+import { disassemble } from '../bpf/disasm.js';
+
+export interface CompileOptions {
+  /** The name diagnostics carry (`stdin` for -e). */
+  filename: string;
+  params: string[];
+  unsafe: boolean;
+  /** `-c CMD` was given (cpid is valid). */
+  hasChild?: boolean;
+  /** kaddr("sym"): the kernel's address for a symbol, 0n when unknown. */
+  resolveKname?: (name: string) => bigint;
+  /** -d: each stage's tree, as bpftrace's `-d` prints them. */
+  dump?: (text: string) => void;
+}
+
+export interface Compiled {
+  program: Program;
+  sem: SemanticResult;
+  compiled: CompiledProgram;
+  /** Per probe (in program order), per attach point, what it expands to on this kernel. */
+  expansions: ResolvedProbe[][][];
+}
+
+export function compile(source: string, diags: Diagnostics, opts: CompileOptions): Compiled | null {
+  const program = parse(source, diags, { filename: opts.filename, positional: opts.params });
+  if (!program || diags.hasErrors) return null;
+  opts.dump?.(printAst(program, 'parser'));
+  const expansions = program.probes.map((p) => p.attachPoints.map((ap) => resolveAttachPoint(ap, p.attachPoints.length, diags, false)));
+  if (diags.hasErrors) return null;
+  const sem = analyse(program, diags, { unsafe: opts.unsafe, positional: opts.params, ...(opts.hasChild ? { hasChild: true } : {}) });
+  if (!sem || diags.hasErrors) return null;
+  opts.dump?.(printAst(program, 'Semantic'));
+  // bpftrace's NodeCounter pass leaves the tree as it is; -d prints it again after it.
+  opts.dump?.(printAst(program, 'NodeCounter'));
+  const resources = analyseResources(program, sem.maps, diags);
+  if (!resources || diags.hasErrors) return null;
+  opts.dump?.(printAst(program, 'ResourceAnalyser'));
+  try {
+    const compiled = codegen(program, sem, resources, { params: opts.params, ...(opts.resolveKname ? { resolveKname: opts.resolveKname } : {}) });
+    // Where bpftrace prints LLVM IR, bpfbox has no IR: the bytecode each probe compiled to.
+    for (const p of compiled.probes) opts.dump?.(`\nBytecode of ${p.name}\n-------------------\n${disassemble(p.insns).join('\n')}\n`);
+    return { program, sem, compiled, expansions };
+  } catch (e) {
+    if (!(e instanceof CodegenError)) throw e;
+    // main.cpp reports what codegen throws without a place.
+    diags.error(`Failed to compile: ${e.message}`);
+    return null;
+  }
+}

@@ -1,0 +1,396 @@
+// bpftrace's runtime (src/bpftrace.cpp): create the maps, load a program per probe, attach them to
+// the emulated kernel, trigger BEGIN, turn perf records into output while the machine runs, and at
+// the end run END and print the maps. bpftrace itself is a process on the machine (`bpftrace` in
+// ps), and BEGIN and END run in its context as they do through bpftrace's uprobes on itself.
+
+import { relocateMapRefs } from '../../bpf/program.js';
+import { BpfSubsystem } from '../../bpf/syscall.js';
+import { BPF_MAP_TYPE } from '../../bpf/maps/map.js';
+import { PERF_RECORD_LOST, type PerfEvent, type PerfRecord } from '../../bpf/maps/perf_event.js';
+import type { Kernel, TraceArg } from '../../kernel/machine.js';
+import { Proc } from '../../kernel/process.js';
+import { PT_REGS_SIZE, type ProbeHit } from '../../kernel/probes.js';
+import type { Task } from '../../kernel/sched/task.js';
+import { installFile } from '../../kernel/fs/mount.js';
+import { lookupTracepoint, type Tracepoint } from '../../kernel/trace/tracepoint.js';
+import { buildTraceRecord, recordBytes } from '../../kernel/trace/record.js';
+import { BOOT_EPOCH } from '../../kernel/fs/proc/stat.js';
+import { AsyncAction, AsyncEvent, JOIN_ARGNUM, JOIN_ARGSIZE } from '../async_action.js';
+import type { CompiledMap } from '../codegen/maps.js';
+import type { CompiledProbe, CompiledProgram } from '../passes/codegen.js';
+import { KernelHost } from '../kernel_host.js';
+import type { ResolvedProbe } from '../probe_matcher.js';
+import { createOutput, type OutputFormat } from '../output/index.js';
+import type { Output } from '../output/output.js';
+import { EXIT_SEPARATOR, printMap, printMaps } from '../output/print_map.js';
+import { FormatString, printfArg } from '../output/printf.js';
+import { brokenDownTime, resolveTimestamp, strftime } from '../output/time.js';
+import { joinToStr } from '../output/join.js';
+import type { StackFrame } from '../output/value.js';
+import type { SizedType } from '../types.js';
+import { decodeValue, readCString, readU64, type Resolver } from './decode.js';
+import { readMap } from './maps.js';
+
+export interface RuntimeIo {
+  /** bpftrace's stdout (the exit separator always goes here). */
+  stdout(s: string): void;
+  /** Where output goes: stdout, or the `-o` file. Byte strings (one char per byte). */
+  out(s: string): void;
+  stderr(s: string): void;
+}
+
+export interface RuntimeOptions {
+  format: OutputFormat;
+  quiet: boolean;
+  /** -v: print each program's ID and the verifier's summary as 0.17 does. */
+  verbose: boolean;
+  /** The verifier's dialect: Linux 5.0's rules, or 6.x's (bounded loops). */
+  bpfKernel: '5.0' | '6.x';
+}
+
+/** A loaded probe and how to undo its attachment. */
+interface Attached {
+  probe: CompiledProbe;
+  fd: number;
+}
+
+const INTERVAL_NS: Record<string, number> = { s: 1e9, ms: 1e6, us: 1e3, hz: 0 };
+const BPFTRACE_PATH = '/usr/bin/bpftrace';
+/** bpftrace's perf buffer: 64 pages per CPU. */
+const PERF_PAGES = 64;
+
+export class BpfLoadError extends Error {}
+
+export class BPFtrace {
+  readonly bpf: BpfSubsystem;
+  readonly host: KernelHost;
+  readonly output: Output;
+  /** exit() was called (or the run was stopped): END runs and the maps print. */
+  exitRequested = false;
+  private readonly mapFds: number[] = [];
+  private readonly perf: PerfEvent[] = [];
+  private readonly loaded: Attached[] = [];
+  private readonly detachers: (() => void)[] = [];
+  private readonly ctx = new Uint8Array(PT_REGS_SIZE);
+  private readonly printfs: FormatString[];
+  private task: Task | null = null;
+  private finished = false;
+
+  constructor(
+    readonly k: Kernel,
+    readonly prog: CompiledProgram,
+    /** Per probe, per attach point, the kernel's matches (compile's expansions). */
+    readonly expansions: readonly (readonly (readonly ResolvedProbe[])[])[],
+    readonly opts: RuntimeOptions,
+    readonly io: RuntimeIo,
+  ) {
+    this.host = new KernelHost(k);
+    this.bpf = new BpfSubsystem(this.host, opts.bpfKernel);
+    this.output = createOutput(opts.format);
+    this.printfs = prog.printfArgs.map((p) => new FormatString(p.fmt));
+  }
+
+  /** Creates the maps and loads every program; throws BpfLoadError with bpftrace's message. */
+  load(): void {
+    // bpftrace's prerun: the attach line comes before any map or program is made.
+    const count = this.expansions.reduce((n, aps) => n + aps.reduce((m, rs) => m + rs.length, 0), 0);
+    if (!this.opts.quiet) this.io.out(this.output.attachedProbes(count));
+    const nrCpus = this.host.nrCpus;
+    for (const m of this.prog.maps) {
+      const fd = this.bpf.mapCreate({ mapType: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries || nrCpus, name: m.bpfName });
+      if (fd < 0) throw new BpfLoadError(`Error creating map: '${m.name}'`);
+      this.mapFds.push(fd);
+      if (m.kind === 'perf_event') {
+        for (let cpu = 0; cpu < nrCpus; cpu++) {
+          const pfd = this.bpf.perfEventOpen(cpu, PERF_PAGES);
+          this.perf.push(this.bpf.perfEventByFd(pfd)!);
+          const key = new Uint8Array(4);
+          new DataView(key.buffer).setUint32(0, cpu, true);
+          const val = new Uint8Array(4);
+          new DataView(val.buffer).setUint32(0, pfd, true);
+          this.bpf.mapUpdateElem(fd, key, val);
+        }
+      }
+    }
+    for (const p of this.prog.probes) {
+      const log = { log: '' };
+      const insns = relocateMapRefs(p.insns, this.mapFds);
+      const fd = this.bpf.progLoad({ progType: p.progTypeId, insns, license: 'GPL', name: progName(p), logLevel: this.opts.verbose ? 1 : 0 }, log);
+      if (fd < 0) {
+        if (this.opts.verbose) this.io.stderr(`\nError log: \n${log.log}\n`);
+        throw new BpfLoadError(`Error loading program: ${p.name}${this.opts.verbose ? '' : ' (try -v)'}`);
+      }
+      if (this.opts.verbose) {
+        const prog = this.bpf.progByFd(fd)!;
+        this.io.out(`\nProgram ID: ${prog.id}\n\nThe verifier log: \n${log.log.trim().split('\n').at(-1) ?? ''}\n\n`);
+      }
+      this.loaded.push({ probe: p, fd });
+    }
+  }
+
+  /** Starts bpftrace's own process, runs BEGIN and attaches the other probes; throws BpfLoadError when one cannot attach. */
+  start(): void {
+    this.task = this.spawnSelf();
+    const elapsed = this.prog.maps.find((m) => m.kind === 'elapsed');
+    if (elapsed) this.writeU64(this.mapFds[elapsed.id]!, 0n, BigInt(this.k.now));
+    // BPFtrace::run triggers BEGIN before it attaches the other probes.
+    const rest: [Attached, ResolvedProbe, number][] = [];
+    this.loaded.forEach((a, i) => {
+      a.probe.attachPoints.forEach((ap, j) => {
+        for (const r of this.expansions[i]?.[j] ?? []) {
+          if (r.provider === 'BEGIN') this.runInSelf(a);
+          else if (r.provider !== 'END') rest.push([a, r, ap.freq]);
+        }
+      });
+    });
+    for (const [a, r, freq] of rest) this.attach(a, r.provider, r.target, r.func, freq);
+  }
+
+  /** Whether tracing is over: exit() ran, or bpftrace's process is gone. */
+  get done(): boolean {
+    return this.exitRequested;
+  }
+
+  /** Detaches, runs END in bpftrace's context, prints what is left and the maps. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    for (const d of this.detachers) d();
+    this.detachers.length = 0;
+    this.exitRequested = false;
+    for (const a of this.loaded) if (a.probe.attachPoints.some((ap) => ap.provider === 'END')) this.runInSelf(a);
+    this.drain();
+    this.io.stdout(EXIT_SEPARATOR);
+    const snaps = this.prog.maps.filter((m) => m.kind === 'user').map((m) => readMap(this.bpf, this.mapFds[m.id]!, m, this.resolver));
+    this.io.out(printMaps(this.output, snaps));
+    if (this.task) {
+      this.task.killed = true;
+      this.k.sched.wakeUp(this.task);
+    }
+  }
+
+  private attach(a: Attached, provider: string, target: string, func: string, freq: number): void {
+    const k = this.k;
+    if (provider === 'interval' || provider === 'profile') {
+      if (freq <= 0) {
+        // perf_event_open's check, in the words of the library bpftrace attaches through.
+        this.io.stderr('Exactly one of sample_period / sample_freq should be set\n');
+        throw new BpfLoadError(`Error attaching probe: ${provider}:${target}`);
+      }
+      const period = target === 'hz' ? Math.round(1e9 / freq) : freq * (INTERVAL_NS[target] ?? 1e9);
+      const cpus = provider === 'profile' ? k.cpus.map((c) => c.id) : [0];
+      let live = true;
+      for (const cpu of cpus) {
+        const fire = (): void => {
+          if (!live) return;
+          this.run(a);
+          k.sched.addTimer(k.now + period, cpu, fire);
+        };
+        k.sched.addTimer(k.now + period, cpu, fire);
+      }
+      this.detachers.push(() => void (live = false));
+    } else if (provider === 'kprobe' || provider === 'kretprobe') {
+      const isReturn = provider === 'kretprobe';
+      this.detachers.push(k.attachProbe(func, (hit) => this.onProbe(a, hit, isReturn), isReturn));
+    } else if (provider === 'tracepoint') {
+      const tp = lookupTracepoint(target, func)!;
+      this.detachers.push(k.listenTracepoint(tp, (t, args) => this.onTracepoint(a, t, args)));
+    }
+  }
+
+  private onProbe(a: Attached, hit: ProbeHit, isReturn: boolean): void {
+    this.host.probedFn = hit.fn;
+    // A kprobe fires at the breakpoint past the first byte; a kretprobe in its trampoline.
+    this.host.probedOffset = isReturn ? 0 : 1;
+    const regs = new Uint8Array(hit.regs.buffer, hit.regs.byteOffset, PT_REGS_SIZE);
+    this.run(a, regs);
+    this.host.probedFn = null;
+  }
+
+  private onTracepoint(a: Attached, tp: Tracepoint, args: readonly TraceArg[]): void {
+    const rec = new Uint8Array(recordBytes(tp, args));
+    buildTraceRecord(this.k, tp, args, rec);
+    this.run(a, rec);
+  }
+
+  /** Runs a probe's program in the current context, then handles what it sent to user space. */
+  private run(a: Attached, ctx: Uint8Array = this.ctx): void {
+    const r = this.bpf.progTestRun(a.fd, { ctx });
+    if (r.err) this.io.stderr(`ERROR: ${a.probe.name}: the program faulted: ${r.error ?? r.err}\n`);
+    this.drain();
+  }
+
+  /** Runs a BEGIN or END program as bpftrace's uprobe on itself would: in its process. */
+  private runInSelf(a: Attached): void {
+    const k = this.k;
+    const t = this.task;
+    const saveTask = k.current;
+    const saveCpu = k.cpu;
+    if (t) {
+      k.current = t;
+      k.cpu = t.cpu;
+    }
+    this.ctx.fill(0);
+    this.run(a);
+    k.current = saveTask;
+    k.cpu = saveCpu;
+  }
+
+  /** bpftrace's process: it waits for events until the run ends. */
+  private spawnSelf(): Task | null {
+    const k = this.k;
+    if (!k.binaries.has(BPFTRACE_PATH)) {
+      const file = installFile(k, BPFTRACE_PATH, '', 0o755);
+      k.binaries.set(BPFTRACE_PATH, {
+        path: BPFTRACE_PATH,
+        main: function* (p: Proc) {
+          for (;;) yield* p.sleep(3600e9);
+        },
+        textPages: 2048,
+        dataPages: 256,
+        inode: file.ino,
+      });
+    }
+    const init = k.tasks.get(1);
+    if (!init) return null;
+    const save = k.current;
+    k.current = init;
+    const pid = new Proc(k, init).fork(function* (c) {
+      return yield* c.exec(BPFTRACE_PATH, ['bpftrace']);
+    });
+    k.current = save;
+    // Let the fork reach exec, so BEGIN sees bpftrace's comm.
+    k.sched.run(k.now + 1_000_000);
+    return pid > 0 ? (k.tasks.get(pid) ?? null) : null;
+  }
+
+  private drain(): void {
+    for (const ev of this.perf) ev.consume(this.onRecord);
+  }
+
+  private readonly onRecord = (r: PerfRecord): void => {
+    if (r.type === PERF_RECORD_LOST) {
+      this.io.out(this.output.lostEvents(BigInt(r.lost)));
+      return;
+    }
+    const d = r.data;
+    const id = Number(readU64(d, 0));
+    const out = this.output;
+    if (id < AsyncAction.syscall) {
+      const call = this.prog.printfArgs[id]!;
+      const args = call.args.map((f) => printfArg(f.type, decodeValue(d, f.offset, f.type, this.resolver)));
+      this.io.out(out.message('printf', this.printfs[id]!.format(args), false));
+      return;
+    }
+    switch (id) {
+      case AsyncAction.exit:
+        this.exitRequested = true;
+        return;
+      case AsyncAction.print: {
+        const m = this.prog.maps[new DataView(d.buffer, d.byteOffset).getUint32(AsyncEvent.Print.mapid, true)]!;
+        const v = new DataView(d.buffer, d.byteOffset);
+        const top = v.getUint32(AsyncEvent.Print.top, true);
+        const div = v.getUint32(AsyncEvent.Print.div, true);
+        this.io.out(printMap(out, readMap(this.bpf, this.mapFds[m.id]!, m, this.resolver), top, div));
+        return;
+      }
+      case AsyncAction.clear:
+      case AsyncAction.zero: {
+        const m = this.prog.maps[new DataView(d.buffer, d.byteOffset).getUint32(AsyncEvent.MapEvent.mapid, true)]!;
+        this.clearMap(m, id === AsyncAction.zero);
+        return;
+      }
+      case AsyncAction.time: {
+        const fmt = this.prog.timeArgs[new DataView(d.buffer, d.byteOffset).getUint32(AsyncEvent.Time.time_id, true)]!;
+        const text = strftime(fmt, brokenDownTime(BigInt(BOOT_EPOCH + Math.floor(this.k.now / 1e9))));
+        if (text !== null) this.io.out(out.message('time', text, false));
+        return;
+      }
+      case AsyncAction.join: {
+        const joinId = Number(readU64(d, AsyncEvent.Join.join_id));
+        const elems: string[] = [];
+        for (let i = 0; i < JOIN_ARGNUM; i++) {
+          const s = readCString(d, AsyncEvent.Join.args + i * JOIN_ARGSIZE, JOIN_ARGSIZE);
+          if (!s) break;
+          elems.push(s);
+        }
+        this.io.out(out.message('join', joinToStr(elems, this.prog.joinArgs[joinId]!, JOIN_ARGSIZE)));
+        return;
+      }
+      case AsyncAction.print_non_map: {
+        const ty: SizedType = this.prog.nonMapPrintArgs[Number(readU64(d, AsyncEvent.PrintNonMap.print_id))]!;
+        this.io.out(out.value(ty, decodeValue(d, AsyncEvent.PrintNonMap.content, ty, this.resolver)));
+        return;
+      }
+      default:
+        this.io.stderr(`ERROR: unknown async action ${id}\n`);
+    }
+  };
+
+  /** clear(): every entry goes (a per-CPU array's slot can only be zeroed); zero(): every value zeroed. */
+  private clearMap(m: CompiledMap, zeroOnly: boolean): void {
+    const fd = this.mapFds[m.id]!;
+    const map = this.bpf.mapByFd(fd)!;
+    const zero = new Uint8Array(map.userValueSize);
+    for (const key of this.bpf.mapKeys(fd)) {
+      if (zeroOnly || m.mapType === BPF_MAP_TYPE.percpu_array) this.bpf.mapUpdateElem(fd, key, zero);
+      else this.bpf.mapDeleteElem(fd, key);
+    }
+  }
+
+  private writeU64(fd: number, key: bigint, value: bigint): void {
+    const k = new Uint8Array(8);
+    const v = new Uint8Array(8);
+    new DataView(k.buffer).setBigUint64(0, key, true);
+    new DataView(v.buffer).setBigUint64(0, value, true);
+    this.bpf.mapUpdateElem(fd, k, v);
+  }
+
+  readonly resolver: Resolver = {
+    stack: (type, stackid) => this.stackFrames(type, stackid),
+    ksym: (addr, withOffset) => this.ksym(addr, withOffset),
+    probe: (id) => this.prog.probeIds[id] ?? '',
+    username: (uid) => (uid === 0 ? 'root' : uid === 1000 ? 'reallinux' : String(uid)),
+    timestamp: (id, nsecs) =>
+      resolveTimestamp(this.prog.strftimeArgs[id] ?? '', { sec: BigInt(BOOT_EPOCH), nsec: 0n }, nsecs, (s) => brokenDownTime(s)),
+  };
+
+  private stackFrames(type: SizedType, stackid: number): StackFrame[] | null {
+    const m = this.prog.maps.find((x) => x.kind === 'stack' && x.stack?.mode === type.stack?.mode && x.stack?.limit === type.stack?.limit);
+    if (!m) return null;
+    const key = new Uint8Array(4);
+    new DataView(key.buffer).setUint32(0, stackid, true);
+    const val = new Uint8Array(m.valueSize);
+    if (this.bpf.mapLookupElem(this.mapFds[m.id]!, key, val) !== 0) return null;
+    const frames: StackFrame[] = [];
+    for (let off = 0; off < m.valueSize; off += 8) {
+      const addr = readU64(val, off);
+      if (addr === 0n) break;
+      frames.push({ addr, sym: type.type === 'kstack' ? this.ksym(addr, true) : `0x${addr.toString(16)}` });
+    }
+    return frames;
+  }
+
+  /** resolve_ksym over the machine's kallsyms: the function at or below addr. */
+  private ksym(addr: bigint, withOffset: boolean): string {
+    const k = this.k;
+    let best = -1;
+    let bestAddr = 0n;
+    for (const fn of k.functions) {
+      const a = k.symbolAddress(fn);
+      if (a <= addr && (best < 0 || a > bestAddr)) {
+        best = fn.id;
+        bestAddr = a;
+      }
+    }
+    if (best < 0) return `0x${addr.toString(16)}`;
+    const name = k.functions[best]!.name;
+    return withOffset ? `${name}+${addr - bestAddr}` : name;
+  }
+}
+
+/** A BPF object name for a probe (bpftrace's names, like `interval:s:1`, are not valid ones). */
+function progName(p: CompiledProbe): string {
+  return p.name.replace(/[^A-Za-z0-9_.]/g, '_').slice(0, 15);
+}
+

@@ -1,0 +1,96 @@
+// bpfbox as bpftrace's command line, run as a user runs it: the built CLI in a child process
+// (`npm run build` first). Option handling is golden-tested against real bpftrace 0.17
+// (scripts/capture-bpftrace-cli.ts); where 0.17 prints its usage, bpfbox prints the same text
+// followed by its own options and commands. Two deliberate differences: asked-for help goes to
+// stdout (0.17 writes it to stderr), and -V names bpfbox.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BPFBOX_HELP, BPFTRACE_USAGE } from '../../src/cli/bpftrace.js';
+
+interface Case {
+  args: string[];
+  stdout: string;
+  stderr: string;
+  status: number;
+}
+
+function bpfbox(args: string[], input = ''): Omit<Case, 'args'> {
+  const r = spawnSync(process.execPath, ['bin/bpfbox', ...args], { input, encoding: 'utf8' });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+const dir = new URL('../golden/bpftrace/cli/', import.meta.url);
+const usage017 = readFileSync(new URL('usage.txt', dir), 'utf8');
+const cases = JSON.parse(readFileSync(new URL('cases.json', dir), 'utf8')) as Case[];
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+describe('bpfbox as bpftrace 0.17\'s command line', () => {
+  it('prints 0.17\'s usage on a usage error, and -h adds bpfbox\'s own options and commands', () => {
+    expect(BPFTRACE_USAGE).toBe(usage017);
+    expect(BPFBOX_HELP).toMatch(/^\nBPFBOX:\n/);
+    for (const opt of ['--workload', '--duration', '--seed', '--cpus', '--mem', '--kernel', 'bpfbox sh -c', 'bpfbox shell', 'bpfbox bpf', 'bpfbox demo']) {
+      expect(BPFBOX_HELP).toContain(opt);
+    }
+  });
+
+  for (const c of cases) {
+    it(`bpftrace ${c.args.map((a) => JSON.stringify(a)).join(' ')}`, () => {
+      // -h prints to stdout in bpfbox, as its other commands' help does (0.17 uses stderr).
+      const help = c.status === 0 && c.stderr === usage017;
+      const expected = help ? { status: 0, stdout: BPFTRACE_USAGE + BPFBOX_HELP, stderr: '' } : { status: c.status, stdout: c.stdout, stderr: c.stderr };
+      expect(bpfbox(c.args)).toEqual(expected);
+    });
+  }
+
+  it('says what it is for -V', () => {
+    const line = `bpfbox v${VERSION}\n`;
+    expect(bpfbox(['-V'])).toEqual({ status: 0, stdout: line, stderr: '' });
+    expect(bpfbox(['--version'])).toEqual({ status: 0, stdout: line, stderr: '' });
+  });
+
+  it('lists the emulated kernel\'s probes', () => {
+    expect(bpfbox(['-lv', 'tracepoint:kmem:mm_page_alloc'])).toEqual({
+      status: 0,
+      stdout: 'tracepoint:kmem:mm_page_alloc\n    unsigned long pfn\n    unsigned int order\n    gfp_t gfp_flags\n    int migratetype\n',
+      stderr: '',
+    });
+    expect(bpfbox(['-l', 'kprobe:get_page_from_*']).stdout).toBe('kprobe:get_page_from_freelist\n');
+  });
+
+  it('checks bpfbox\'s own options in bpftrace\'s style', () => {
+    expect(bpfbox(['--kernel', '4.19', '-l'])).toEqual({ status: 1, stdout: '', stderr: "ERROR: USAGE: --kernel must be '5.0' or '6.x'.\n" });
+    expect(bpfbox(['--duration=5x', '-e', 'BEGIN {}']).stderr).toBe("ERROR: USAGE: --duration must be a time such as '5s', '500ms' or '20us'.\n");
+    expect(bpfbox(['--kernel', '5.0', '--seed', '3', '--cpus', '2', '--mem', '1G', '--duration', '1s', '-l', 'tracepoint:oom:mark_victim'])).toEqual({
+      status: 0,
+      stdout: 'tracepoint:oom:mark_victim\n',
+      stderr: '',
+    });
+  });
+
+  it('runs a program given as -e, as a file with positional parameters, or on stdin', () => {
+    const ran = (out: string) => ({ status: 0, stdout: `Attaching 1 probe...\n${out}\n\n`, stderr: '' });
+    expect(bpfbox(['-e', 'BEGIN { printf("%s\\n", comm); exit(); }'])).toEqual(ran('bpftrace\n'));
+    const file = join(mkdtempSync(join(tmpdir(), 'bpfbox-')), 'prog.bt');
+    writeFileSync(file, 'BEGIN { printf("%d %s\\n", $1 + $2, str($3)); exit(); }\n');
+    expect(bpfbox([file, '1', '2', 'three'])).toEqual(ran('3 three\n'));
+    expect(bpfbox(['-'], 'BEGIN { printf("stdin\\n"); exit(); }\n')).toEqual(ran('stdin\n'));
+    expect(bpfbox(['missing.bt'])).toEqual({ status: 255, stdout: '', stderr: "ERROR: failed to open file 'missing.bt': No such file or directory\n" });
+  });
+
+  it('traces the emulated machine: an interval probe counts virtual time, -c runs a command to its end', () => {
+    const r = bpfbox(['-e', 'interval:ms:100 { @ticks = count(); } interval:s:1 { exit(); }']);
+    expect(r).toEqual({ status: 0, stdout: 'Attaching 2 probes...\n\n\n@ticks: 10\n', stderr: '' });
+    const c = bpfbox(['-c', 'memhog 64M', '-e', 'tracepoint:kmem:mm_page_alloc /comm == "memhog"/ { @pages = count(); }']);
+    expect(c.status).toBe(0);
+    expect(Number(/^@pages: (\d+)$/m.exec(c.stdout)?.[1])).toBeGreaterThan(16384);
+  });
+
+  it('leaves the other commands where they were', () => {
+    expect(bpfbox(['frobnicate'])).toEqual({ status: 2, stdout: '', stderr: "bpfbox: unknown command 'frobnicate'; see 'bpfbox --help'\n" });
+    expect(bpfbox(['sh', '-c', 'uname -r'])).toEqual({ status: 0, stdout: '5.0.0\n', stderr: '' });
+  });
+});
