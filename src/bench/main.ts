@@ -1,7 +1,8 @@
 // `npm run bench`: throughput of the BPF machine, as instructions per second (the median of
 // several runs), on three programs: a counted ALU loop, 64-bit multiplies with loads and stores
 // over a 4 KiB buffer, and a branch-heavy loop. Each runs on the translated code and on the
-// reference interpreter. Then map updates, and the verifier's time on two programs.
+// reference interpreter. Then map updates, the verifier's time on two programs, the kernel, and
+// bpftrace's start-up and compile time.
 
 import { assemble } from '../bpf/asm.js';
 import { VM_OK } from '../bpf/fault.js';
@@ -14,6 +15,7 @@ import { BpfSubsystem } from '../bpf/syscall.js';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { benchVerifier } from './verifier.js';
 import { benchKernel } from './kernel.js';
+import { benchBpftrace } from './bpftrace.js';
 
 const ITERATIONS = 2_000_000;
 const RUNS = 7;
@@ -211,6 +213,9 @@ async function main(): Promise<void> {
   log('');
   log('Kernel (median of 3 boots)');
   benchKernel(log);
+  log('');
+  log('bpftrace');
+  benchBpftrace(log);
 }
 
 await main();

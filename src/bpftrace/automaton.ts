@@ -297,6 +297,55 @@ export function buildAutomaton(grammar: ohm.Grammar): Automaton {
   return { productions: prods, states, finalState: transitions[0]!.get('program')!, shiftReduceConflicts, reduceReduceConflicts };
 }
 
+/**
+ * The automaton as JSON, which `npm run build` writes beside parse.js so that a run loads its
+ * tables instead of building them. An action is a number: a shift to state `n` is `n`, a
+ * reduction by production `n` is `-n - 1`.
+ */
+export interface AutomatonTables {
+  /** The scanner's tokens and the precedences the tables were built with (`inputsKey`). */
+  inputs: string;
+  productions: [lhs: string, rhs: string[], name: string][];
+  states: [actions: [string, number][], defaultReduction: number | null, gotos: [string, number][]][];
+  finalState: number;
+  shiftReduceConflicts: number;
+  reduceReduceConflicts: number;
+}
+
+export function automatonTables(a: Automaton): AutomatonTables {
+  return {
+    inputs: inputsKey(),
+    productions: a.productions.map((p) => [p.lhs, p.rhs, p.name]),
+    states: a.states.map((s) => [
+      [...s.actions].map(([t, act]) => [t, 'shift' in act ? act.shift : -act.reduce - 1]),
+      s.defaultReduction,
+      [...s.gotos],
+    ]),
+    finalState: a.finalState,
+    shiftReduceConflicts: a.shiftReduceConflicts,
+    reduceReduceConflicts: a.reduceReduceConflicts,
+  };
+}
+
+/** What the tables depend on besides grammar.ohm: a build of tsc alone can change these and not the tables. */
+const inputsKey = (): string => JSON.stringify([TOKEN_NAMES.map(([k]) => k), PRECEDENCE]);
+
+/** The automaton of `automatonTables`, or null when they were built for other tokens or precedences. */
+export function automatonFromTables(t: AutomatonTables): Automaton | null {
+  if (t.inputs !== inputsKey()) return null;
+  return {
+    productions: t.productions.map(([lhs, rhs, name], index) => ({ index, lhs, rhs, name })),
+    states: t.states.map(([actions, defaultReduction, gotos]) => ({
+      actions: new Map(actions.map(([tok, n]): [string, Action] => [tok, n >= 0 ? { shift: n } : { reduce: -n - 1 }])),
+      defaultReduction,
+      gotos: new Map(gotos),
+    })),
+    finalState: t.finalState,
+    shiftReduceConflicts: t.shiftReduceConflicts,
+    reduceReduceConflicts: t.reduceReduceConflicts,
+  };
+}
+
 /** One symbol on the parser's stack: its state, its location and, for one token or a rule over one token, that token. */
 export interface StackEntry {
   state: number;

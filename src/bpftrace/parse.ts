@@ -5,7 +5,8 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as ohm from 'ohm-js';
+import { createRequire } from 'node:module';
+import type * as Ohm from 'ohm-js';
 import type {
   AttachPoint,
   BinaryOperator,
@@ -21,9 +22,24 @@ import type {
   VariableExpr,
 } from './ast.js';
 import { parseAttachPoints } from './attach_point_parser.js';
-import { buildAutomaton, recognize, type ActionCheck, type Automaton } from './automaton.js';
+import {
+  automatonFromTables,
+  automatonTables,
+  buildAutomaton,
+  recognize,
+  type ActionCheck,
+  type Automaton,
+  type AutomatonTables,
+} from './automaton.js';
 import type { Diagnostics } from './diagnostics.js';
 import { Lexer, TOKEN_NAMES, type Token } from './lexer.js';
+
+/**
+ * Ohm's single-file CommonJS build, which loads in half the time of its ES modules (some fifty
+ * files), on every run of bpfbox. Ohm 17 has recipes, a grammar as data, but leaves `makeRecipe`
+ * out of its type declarations.
+ */
+const ohm = createRequire(import.meta.url)('ohm-js') as typeof Ohm & { makeRecipe(recipe: unknown): Ohm.Grammar };
 
 export interface ParseOptions {
   /**
@@ -40,18 +56,53 @@ export interface ParseOptions {
   listing?: boolean;
 }
 
-/** grammar.ohm sits beside this file in src/; a build that does not copy it to dist/ still finds it in src/. */
+/**
+ * grammar.ohm: src/'s in a checkout, where the copy the build puts beside parse.js in dist/ may be
+ * older (tsc alone does not copy it), else that copy.
+ */
 function loadGrammarSource(): string {
-  for (const rel of ['./grammar.ohm', '../../src/bpftrace/grammar.ohm']) {
+  for (const rel of ['../../src/bpftrace/grammar.ohm', './grammar.ohm']) {
     const path = fileURLToPath(new URL(rel, import.meta.url));
     if (existsSync(path)) return readFileSync(path, 'utf8');
   }
-  throw new Error('bpftrace: grammar.ohm not found beside parse.js or in src/bpftrace');
+  throw new Error('bpftrace: grammar.ohm not found in src/bpftrace or beside parse.js');
+}
+
+/**
+ * What `npm run build` (scripts/build-bpftrace-parser.mjs) writes beside parse.js: the grammar as
+ * an Ohm recipe and the automaton's tables, which load in milliseconds where compiling grammar.ohm
+ * and building the automaton take a good part of a second. Run from src/ (vitest) there is no such
+ * file, and tables built from another grammar.ohm are not used: both are then built from the text.
+ */
+export const PARSER_TABLES_FILE = 'parser_tables.json';
+
+export interface ParserTables {
+  /** The grammar.ohm they were built from. */
+  source: string;
+  recipe: unknown;
+  automaton: AutomatonTables;
+}
+
+
+function loadPrebuilt(source: string): Pick<Parser, 'grammar' | 'automaton'> | null {
+  const path = fileURLToPath(new URL(`./${PARSER_TABLES_FILE}`, import.meta.url));
+  if (!existsSync(path)) return null;
+  const tables = JSON.parse(readFileSync(path, 'utf8')) as ParserTables;
+  const automaton = tables.source === source ? automatonFromTables(tables.automaton) : null;
+  return automaton && { grammar: ohm.makeRecipe(tables.recipe), automaton };
+}
+
+/** The grammar and automaton as the build precomputes them (scripts/build-bpftrace-parser.mjs). */
+export function buildParserTables(): ParserTables {
+  const source = loadGrammarSource();
+  const grammar = ohm.grammar(source);
+  const recipe = (grammar as Ohm.Grammar & { toRecipe(): string }).toRecipe();
+  return { source, recipe: JSON.parse(recipe) as unknown, automaton: automatonTables(buildAutomaton(grammar)) };
 }
 
 interface Parser {
-  grammar: ohm.Grammar;
-  semantics: ohm.Semantics;
+  grammar: Ohm.Grammar;
+  semantics: Ohm.Semantics;
   automaton: Automaton;
 }
 
@@ -59,8 +110,10 @@ let parser: Parser | null = null;
 
 function getParser(): Parser {
   if (!parser) {
-    const grammar = ohm.grammar(loadGrammarSource());
-    parser = { grammar, semantics: createSemantics(grammar), automaton: buildAutomaton(grammar) };
+    const source = loadGrammarSource();
+    const prebuilt = loadPrebuilt(source);
+    const grammar = prebuilt?.grammar ?? ohm.grammar(source);
+    parser = { grammar, semantics: createSemantics(grammar), automaton: prebuilt?.automaton ?? buildAutomaton(grammar) };
   }
   return parser;
 }
@@ -121,7 +174,7 @@ const parserActionErrors = (listing: boolean): ActionCheck => (prod, rhs, loc) =
 /** The tokens of the parse being built; Ohm's semantics read locations from them. */
 let current: Token[] = [];
 
-function spanLoc(node: ohm.Node): Location {
+function spanLoc(node: Ohm.Node): Location {
   const { startIdx, endIdx } = node.source;
   if (endIdx > startIdx) {
     const a = current[startIdx]!.loc;
@@ -133,10 +186,10 @@ function spanLoc(node: ohm.Node): Location {
   return prev ? bisonLoc(prev.endLine, prev.endCol, prev.endLine, prev.endCol) : defaultLoc();
 }
 
-const tokenOf = (node: ohm.Node): Token => current[node.source.startIdx]!;
+const tokenOf = (node: Ohm.Node): Token => current[node.source.startIdx]!;
 const joinLoc = (a: Location, b: Location): Location => bisonLoc(a.line, a.col, b.endLine, b.endCol);
 
-function createSemantics(grammar: ohm.Grammar): ohm.Semantics {
+function createSemantics(grammar: Ohm.Grammar): Ohm.Semantics {
   const s = grammar.createSemantics();
 
   s.addOperation<CDefinition[]>('defs', {
@@ -358,16 +411,16 @@ function createSemantics(grammar: ohm.Grammar): ohm.Semantics {
   });
 
   const binop = (op: BinaryOperator) =>
-    function (this: ohm.Node, l: ohm.Node, o: ohm.Node, r: ohm.Node): Expr {
+    function (this: Ohm.Node, l: Ohm.Node, o: Ohm.Node, r: Ohm.Node): Expr {
       return { kind: 'Binop', loc: spanLoc(o), op, left: l.expr(), right: r.expr() };
     };
   // Ohm checks each action's arity, so the shared ones read `this.children`.
-  function call(this: ohm.Node): Expr {
+  function call(this: Ohm.Node): Expr {
     const c = this.children;
     const args = c.length === 4 ? c[2]!.exprs() : [];
     return { kind: 'Call', loc: spanLoc(this), func: tokenOf(c[0]!).text, args };
   }
-  function cast(this: ohm.Node): Expr {
+  function cast(this: Ohm.Node): Expr {
     const c = this.children;
     const stars = c.length - 4;
     return {
@@ -380,7 +433,7 @@ function createSemantics(grammar: ohm.Grammar): ohm.Semantics {
     };
   }
   const unop = (op: UnaryOperator, isPostOp: boolean) =>
-    function (this: ohm.Node, a: ohm.Node, b: ohm.Node): Expr {
+    function (this: Ohm.Node, a: Ohm.Node, b: Ohm.Node): Expr {
       const [opNode, operand] = isPostOp ? [b, a] : [a, b];
       return { kind: 'Unop', loc: spanLoc(opNode), op, expr: operand.expr(), isPostOp };
     };

@@ -2,9 +2,14 @@
 // takes most of a 512 MiB machine: /proc/buddyinfo loses its high-order blocks and
 // /proc/zoneinfo's free pages fall toward the watermarks (kswapd wakes), then the hog exits and the
 // buddies merge back. Everything printed is the machine's own /proc, read at that moment.
+// Then bpftrace traces a bigger hog, one that needs swap, on a fresh machine: where its pages come
+// from (the kernel stacks into the page allocator), their orders, kswapd waking and the hog
+// reclaiming memory itself.
 
 import { bootMachine, runCommands } from './sh.js';
-import type { Io } from './main.js';
+import { bpftraceCommand } from './bpftrace.js';
+import { runBpftrace } from './bpftrace_run.js';
+import { VERSION, type Io } from './main.js';
 
 const SCRIPT = `
 echo '$ uname -r'; uname -r
@@ -29,7 +34,16 @@ echo; echo '$ grep -E "^(MemTotal|MemFree|Cached|SwapFree)" /proc/meminfo'
 grep -E "^(MemTotal|MemFree|Cached|SwapFree)" /proc/meminfo
 `;
 
-export function kernelDemo(io: Io): number {
+const TRACE = `tracepoint:kmem:mm_page_alloc /comm == "memhog"/ { @order = lhist(args->order, 0, 4, 1); }
+kprobe:__alloc_pages_nodemask /comm == "memhog"/ { @stacks[kstack(6)] = count(); }
+tracepoint:vmscan:mm_vmscan_kswapd_wake { printf("kswapd%d wakes up (order %d)\\n", args->nid, args->order); }
+tracepoint:vmscan:mm_vmscan_direct_reclaim_begin { @direct_reclaim[comm] = count(); }`;
+
+export async function kernelDemo(io: Io): Promise<number> {
   io.stdout('bpfbox: an emulated Linux 5.0 machine (512 MiB, 4 CPUs) running bash; try `bpfbox shell`\n\n');
-  return runCommands(bootMachine({ mem: '512M' }), SCRIPT, io);
+  const status = runCommands(bootMachine({ mem: '512M' }), SCRIPT, io);
+  if (status !== 0) return status;
+  const args = ['--mem', '512M', '-c', 'memhog 600M', '-e', TRACE];
+  io.stdout(`\nbpftrace on a fresh machine, tracing a hog larger than its RAM (it has 1 GiB of swap):\n\n$ bpfbox ${args.slice(0, 4).join(' ').replace('memhog 600M', "'memhog 600M'")} -e '\n${TRACE}'\n`);
+  return bpftraceCommand(args, io, { version: VERSION, runProgram: runBpftrace });
 }

@@ -2,12 +2,7 @@
 // status, never a stack trace.
 
 import { readFileSync } from 'node:fs';
-import { bpfCommand } from './bpf.js';
-import { bpftraceCommand, isBpftraceInvocation } from './bpftrace.js';
-import { runBpftrace } from './bpftrace_run.js';
-import { demo } from './demo.js';
-import { kernelDemo } from './kernel_demo.js';
-import { shCommand, shellCommand } from './sh.js';
+import { bpftraceCommand, isBpftraceInvocation, type RunProgram } from './bpftrace.js';
 import { CommandError, UsageError } from './errors.js';
 
 export interface Io {
@@ -23,33 +18,32 @@ export const VERSION: string = (
 const SUBCOMMANDS = new Set(['sh', 'shell', 'bpf', 'demo']);
 
 /**
+ * A command's modules load when it runs, as Node reads every module imported statically before
+ * starting: `-l`, `-h` or `bpfbox bpf` need no machine, a bpftrace program no assembler or demo.
+ */
+const runBpftrace: RunProgram = async (opts, io) => (await import('./bpftrace_run.js')).runBpftrace(opts, io);
+
+/**
  * bpfbox is bpftrace first: options, `-` or a script file (and no arguments at all) go to its
  * command line, which also prints the help and version; a command name runs that command. The
- * interactive shell and bpftrace programs keep running on the host's event loop.
+ * interactive shell and bpftrace programs keep running on the host's event loop; `sh -c`, `bpf`
+ * and `demo` run to completion.
  */
 export async function mainAsync(argv: string[], io: Io): Promise<number> {
   try {
     if (!SUBCOMMANDS.has(argv[0] ?? '') && isBpftraceInvocation(argv)) return await bpftraceCommand(argv, io, { version: VERSION, runProgram: runBpftrace });
-    if (argv[0] === 'shell') return await shellCommand(argv.slice(1), io);
-  } catch (e) {
-    return report(e, io);
-  }
-  return main(argv, io);
-}
-
-/** The commands that run to completion: `sh -c`, `bpf`, `demo`. */
-export function main(argv: string[], io: Io): number {
-  try {
     const [cmd, ...rest] = argv;
     switch (cmd) {
+      case 'shell':
+        return await (await import('./sh.js')).shellCommand(rest, io);
       case 'bpf':
-        return bpfCommand(rest, io);
+        return (await import('./bpf.js')).bpfCommand(rest, io);
       case 'demo':
-        if (rest[0] === 'bpf') return demo(io);
+        if (rest[0] === 'bpf') return (await import('./demo.js')).demo(io);
         if (rest.length) throw new UsageError(`demo: unknown demo '${rest[0]}' (kernel, the default, or bpf)`);
-        return kernelDemo(io);
+        return (await import('./kernel_demo.js')).kernelDemo(io);
       case 'sh':
-        return shCommand(rest, io);
+        return (await import('./sh.js')).shCommand(rest, io);
       default:
         throw new UsageError(`unknown command '${cmd}'; see 'bpfbox --help'`);
     }

@@ -156,5 +156,10 @@ describe('bpfbox demo (npm start)', () => {
     expect(order10[1]!).toBeLessThan(order10[0]! / 4);
     expect(order10[2]!).toBeGreaterThan(order10[0]! * 0.9);
     expect(r.stdout).toMatch(/^ +\d+ \? +00:00:00 memhog$/m);
+    // The bpftrace part: the hog's faults into the page allocator, kswapd waking, direct reclaim.
+    expect(r.stdout).toContain('Attaching 4 probes...\n');
+    expect(r.stdout).toMatch(/^kswapd0 wakes up \(order 0\)$/m);
+    expect(r.stdout).toMatch(/^@direct_reclaim\[memhog\]: \d+$/m);
+    expect(r.stdout).toContain('@stacks[\n    __alloc_pages_nodemask+1\n    alloc_pages_vma+');
   });
 });

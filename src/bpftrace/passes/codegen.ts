@@ -25,7 +25,7 @@ import {
 } from '../codegen/helper_calls.js';
 import { emitLinear, emitLog2 } from '../codegen/histograms.js';
 import { layoutFormat, onStack } from '../codegen/layout.js';
-import { isClearable, layoutMaps, type CompiledMap } from '../codegen/maps.js';
+import { hasBucketKey, isClearable, layoutMaps, type CompiledMap } from '../codegen/maps.js';
 import { extend, loadInt, memcpy, memsetStack, storeBytes, storeIntStack } from '../codegen/memory.js';
 import { StackFrame } from '../codegen/stack.js';
 import { tracepointArgs } from '../tracepoint_format_parser.js';
@@ -160,6 +160,12 @@ export class CodegenBPF {
   private loops: { cont: Label; brk: Label }[] = [];
   private probe: Probe | null = null;
   private probefull = '';
+  /**
+   * The bucket of the probe's last avg/stats/hist/lhist update, for delete() on such a map: bpftrace
+   * 0.17 builds that key without its bucket part, so the map sees whatever bucket the reused stack
+   * slot last held (an avg's total, a hist's bucket). Allocated only in probes that need it.
+   */
+  private lastBucket: number | null = null;
 
   constructor(
     private readonly program: Program,
@@ -216,6 +222,11 @@ export class CodegenBPF {
     // CreateAllocaBPFInit: every $variable is zeroed in the entry block, so a read on a path
     // that never assigned it sees 0 (and the verifier sees initialised stack).
     this.declareVariables(p.stmts);
+    this.lastBucket = null;
+    if (this.deletesBucketed(p)) {
+      this.lastBucket = this.frame.alloc(8);
+      em.st(8, FP, this.lastBucket, 0);
+    }
     if (p.pred) {
       const mark = this.frame.mark();
       this.intExpr(p.pred.expr);
@@ -238,6 +249,36 @@ export class CodegenBPF {
       relocations: em.relocations,
       stackDepth: this.frame.maxDepth,
     };
+  }
+
+  /** Whether the probe calls delete() on a map whose keys end in a bucket. */
+  private deletesBucketed(p: Probe): boolean {
+    const walk = (node: unknown): boolean => {
+      if (Array.isArray(node)) return node.some(walk);
+      if (!node || typeof node !== 'object') return false;
+      const n = node as { kind?: unknown; func?: unknown; args?: Expr[] };
+      if (n.kind === 'Call' && n.func === 'delete' && n.args?.[0]?.kind === 'Map' && hasBucketKey(this.mapOf(n.args[0]).info)) return true;
+      return Object.entries(node).some(([k, v]) => k !== 'type' && k !== 'loc' && walk(v));
+    };
+    return walk(p.stmts) || walk(p.pred);
+  }
+
+  /**
+   * The bucket part of a key 0.17 builds without one (delete(), or reading an avg/stats/hist
+   * map, whose value nothing can use): the probe's last bucket, else 0.
+   */
+  private staleBucket(): number {
+    if (this.lastBucket !== null) return this.lastBucket;
+    const off = this.frame.alloc(8);
+    this.em.st(8, FP, off, 0);
+    return off;
+  }
+
+  /** Remembers an aggregation's bucket (in r1) for a later delete() in this probe. */
+  private noteBucket(bucketSlot: number): void {
+    if (this.lastBucket === null) return;
+    this.em.ldx(8, 1, FP, bucketSlot);
+    this.em.stx(8, FP, this.lastBucket, 1);
   }
 
   private declareVariables(ss: readonly Statement[]): void {
@@ -321,8 +362,8 @@ export class CodegenBPF {
         const end = em.newLabel();
         em.ja(cond);
         em.bind(cond);
-        this.intExpr(s.cond);
-        em.jccImm(BPF_JEQ, 0, 0, end);
+        // A string or tuple condition is the address of its stack copy to bpftrace: never null.
+        if (this.expr(s.cond).kind === 'int') em.jccImm(BPF_JEQ, 0, 0, end);
         this.loops.push({ cont: cond, brk: end });
         this.stmts(s.stmts);
         this.loops.pop();
@@ -408,7 +449,7 @@ export class CodegenBPF {
   /** The value of @m[keys]: an integer in r0, or an aggregate copied to a stack slot. */
   private mapRead(m: MapExpr): Val {
     const { index, info } = this.mapOf(m);
-    const key = this.mapKey(m);
+    const key = this.mapKey(m, hasBucketKey(info) ? this.staleBucket() : undefined);
     if (onStack(info.value)) {
       const off = this.frame.alloc(info.value.size);
       mapLookupValue(this.em, index, key, { off, size: info.value.size });
@@ -508,6 +549,7 @@ export class CodegenBPF {
         const countKey = this.mapKey(m, bucket);
         bump(countKey, () => em.movImm(0, 1));
         em.st(8, FP, bucket, 1);
+        this.noteBucket(bucket);
         const totalKey = this.mapKey(m, bucket);
         bump(totalKey, argValue);
         return;
@@ -522,6 +564,7 @@ export class CodegenBPF {
           emitLinear(em, args);
         }
         const bucket = this.spill();
+        this.noteBucket(bucket);
         const key = this.mapKey(m, bucket);
         bump(key, () => em.movImm(0, 1));
         return;
@@ -1046,8 +1089,8 @@ export class CodegenBPF {
       }
       case 'delete': {
         const m = c.args[0] as MapExpr;
-        const { index } = this.mapOf(m);
-        const key = this.mapKey(m);
+        const { index, info } = this.mapOf(m);
+        const key = this.mapKey(m, hasBucketKey(info) ? this.staleBucket() : undefined);
         if (isClearable(this.maps[index]!)) mapDelete(em, index, key);
         else {
           const size = this.maps[index]!.valueSize;
@@ -1086,7 +1129,9 @@ export class CodegenBPF {
         const n = c.args[2]?.kind === 'Integer' ? Number(c.args[2].value) : 0;
         const l = this.stringOperand(c.args[0]!);
         const r = this.stringOperand(c.args[1]!);
-        this.strncmp(l, r, n, false);
+        // Both operands are NUL-terminated within their sizes, so no comparison goes past the
+        // shorter: 0.17 unrolls the full n (and crashes on a huge one); the result is the same.
+        this.strncmp(l, r, Math.min(n, l.size, r.size), false);
         return INT;
       }
       case 'bswap': {
@@ -1117,6 +1162,33 @@ export class CodegenBPF {
         return NONE;
       case 'ntop':
         return this.ntop(c);
+      case 'usym': {
+        // CreateUSym: { u64 addr; u64 pid } — user symbols resolve in the process's address space.
+        this.intExpr(c.args[0]!);
+        const off = this.frame.alloc(16);
+        em.stx(8, FP, off, 0);
+        em.call(HELPER.get_current_pid_tgid);
+        em.aluImm(BPF_RSH, 0, 32);
+        em.stx(8, FP, off + 8, 0);
+        return { kind: 'stack', off };
+      }
+      case 'macaddr': {
+        const a = c.args[0]!;
+        const off = this.frame.alloc(6);
+        memsetStack(em, off, 8);
+        const v = this.expr(a);
+        if (v.kind === 'stack') memcpy(em, FP, off, FP, v.off, 6, 1);
+        else {
+          em.mov(3, 0);
+          probeReadToStack(em, off, 6);
+        }
+        return { kind: 'stack', off };
+      }
+      case 'cgroupid': {
+        // resolve_cgroupid's name_to_handle_at needs a cgroup2 mount, and the emulated kernel has none.
+        const path = c.args[0]?.kind === 'String' ? c.args[0].value : '';
+        throw new CodegenError(`Failed to get \`cgroupid\` for path: "${path}": No such file or directory`, c.loc);
+      }
       default:
         throw new CodegenError(`missing codegen for function "${c.func}"`, c.loc);
     }
@@ -1182,7 +1254,9 @@ export class CodegenBPF {
       const off = this.frame.alloc(size);
       memsetStack(em, off, (size + 7) & ~7);
       const from = arg.kind === 'PositionalParameter' ? (this.opts.params?.[arg.n - 1] ?? '').length + 1 : typeOf(arg).size;
-      if (v.kind === 'stack') memcpy(em, FP, off, FP, v.off, Math.min(size, from), 1);
+      // str(s, n) with a literal n keeps n bytes; the zeroed slot supplies the NUL after them.
+      const n = c.args[1]?.kind === 'Integer' ? Number(c.args[1].value) : Infinity;
+      if (v.kind === 'stack') memcpy(em, FP, off, FP, v.off, Math.min(size, from, n), 1);
       return { kind: 'stack', off };
     }
     // The length stays in callee-saved r7 while the pointer is computed: Linux 5.0 forgets the

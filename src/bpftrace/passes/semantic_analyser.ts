@@ -645,6 +645,9 @@ export class SemanticAnalyser {
 
   private visitWhile(s: WhileStatement): void {
     this.visitExpr(s.cond);
+    // 0.17 checks no while() condition: a string or tuple is a non-null pointer to LLVM (always
+    // true), and a call without a value crashes bpftrace. That crash is reported here instead.
+    if (this.isFinalPass() && typeOf(s.cond).type === 'none') this.error('Invalid condition in while(): none', s.cond.loc);
     this.loopDepth++;
     this.acceptStatements(s.stmts);
     this.loopDepth--;

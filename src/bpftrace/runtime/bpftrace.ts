@@ -4,6 +4,7 @@
 // ps), and BEGIN and END run in its context as they do through bpftrace's uprobes on itself.
 
 import { relocateMapRefs } from '../../bpf/program.js';
+import { disassemble } from '../../bpf/disasm.js';
 import { BpfSubsystem } from '../../bpf/syscall.js';
 import { BPF_MAP_TYPE } from '../../bpf/maps/map.js';
 import { PERF_RECORD_LOST, type PerfEvent, type PerfRecord } from '../../bpf/maps/perf_event.js';
@@ -121,8 +122,10 @@ export class BPFtrace {
         throw new BpfLoadError(`Error loading program: ${p.name}${this.opts.verbose ? '' : ' (try -v)'}`);
       }
       if (this.opts.verbose) {
+        // 0.17 prints the ID and the verifier's log; bpfbox adds the bytecode and its tag between.
         const prog = this.bpf.progByFd(fd)!;
-        this.io.out(`\nProgram ID: ${prog.id}\n\nThe verifier log: \n${log.log.trim().split('\n').at(-1) ?? ''}\n\n`);
+        const listing = disassemble(insns).join('\n');
+        this.io.out(`\nProgram ID: ${prog.id}\n\nBytecode of ${p.name} (tag ${prog.tag}):\n${listing}\n\nThe verifier log: \n${log.log.trim().split('\n').at(-1) ?? ''}\n\n`);
       }
       this.loaded.push({ probe: p, fd });
     }
