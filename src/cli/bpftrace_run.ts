@@ -57,13 +57,13 @@ export async function runBpftrace(opts: BpftraceOptions, io: Io): Promise<number
     out,
     stderr: io.stderr,
   });
+  // BPFtrace::run returns -1 (exit status 255) when a program fails to load or attach.
   try {
     rt.load();
   } catch (e) {
     if (!(e instanceof BpfLoadError)) throw e;
     io.stderr(`ERROR: ${e.message}\n`);
-    // BPFtrace::run returns -1, which main passes to exit().
-    return 255;
+    return e.status;
   }
   const tty = k.vfs.console;
   tty.write = io.stdout;
@@ -73,7 +73,7 @@ export async function runBpftrace(opts: BpftraceOptions, io: Io): Promise<number
   } catch (e) {
     if (!(e instanceof BpfLoadError)) throw e;
     io.stderr(`ERROR: ${e.message}\n`);
-    return 255;
+    return e.status;
   }
   if (opts.workload !== undefined) startSession(k, ['bash', '-c', opts.workload]);
   const child = opts.cmd !== undefined ? k.tasks.get(startSession(k, ['bash', '-c', opts.cmd])) : undefined;

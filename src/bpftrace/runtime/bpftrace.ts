@@ -60,7 +60,24 @@ const BPFTRACE_PATH = '/usr/bin/bpftrace';
 /** bpftrace's perf buffer: 64 pages per CPU. */
 const PERF_PAGES = 64;
 
-export class BpfLoadError extends Error {}
+/** A map, program or attachment bpftrace could not make; `status` is what bpftrace exits with. */
+export class BpfLoadError extends Error {
+  constructor(
+    message: string,
+    readonly status = 255,
+  ) {
+    super(message);
+  }
+}
+
+const ERRNO_TEXT: Record<number, string> = {
+  1: 'Operation not permitted',
+  7: 'Argument list too long',
+  12: 'Cannot allocate memory',
+  22: 'Invalid argument',
+  28: 'No space left on device',
+};
+const strerror = (errno: number): string => ERRNO_TEXT[errno] ?? `Unknown error ${errno}`;
 
 export class BPFtrace {
   readonly bpf: BpfSubsystem;
@@ -99,7 +116,13 @@ export class BPFtrace {
     const nrCpus = this.host.nrCpus;
     for (const m of this.prog.maps) {
       const fd = this.bpf.mapCreate({ mapType: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries || nrCpus, name: m.bpfName });
-      if (fd < 0) throw new BpfLoadError(`Error creating map: '${m.name}'`);
+      if (fd < 0) {
+        // RequiredResources::create_maps, and BPFtrace::run returning 1.
+        throw new BpfLoadError(
+          `failed to create map: '${m.name}': ${strerror(-fd)}\nCreation of the required BPF maps has failed.\nMake sure you have all the required permissions and are not confined (e.g. like\nsnapcraft does). \`dmesg\` will likely have useful output for further troubleshooting`,
+          1,
+        );
+      }
       this.mapFds.push(fd);
       if (m.kind === 'perf_event') {
         for (let cpu = 0; cpu < nrCpus; cpu++) {

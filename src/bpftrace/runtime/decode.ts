@@ -97,6 +97,17 @@ export function decodeValue(b: Uint8Array, off: number, t: SizedType, r: Resolve
       return r.username(Number(readU64(b, off) & 0xffffffffn));
     case 'inet':
       return inet(b, off);
+    case 'usym': {
+      // { u64 addr; u64 pid }: the machine's processes have no symbol tables, so resolve_usym
+      // prints the address as an ostream prints a void *.
+      const addr = readU64(b, off);
+      return addr === 0n ? '0' : `0x${addr.toString(16)}`;
+    }
+    case 'mac_address': {
+      const bytes: string[] = [];
+      for (let i = 0; i < 6; i++) bytes.push(b[off + i]!.toString(16).toUpperCase().padStart(2, '0'));
+      return bytes.join(':');
+    }
     case 'timestamp':
       return r.timestamp(Number(readU64(b, off)), readU64(b, off + 8));
     case 'tuple':
