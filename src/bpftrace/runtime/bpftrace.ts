@@ -183,7 +183,6 @@ export class BPFtrace {
     this.finished = true;
     for (const d of this.detachers) d();
     this.detachers.length = 0;
-    this.exitRequested = false;
     for (const a of this.loaded) if (a.probe.attachPoints.some((ap) => ap.provider === 'END')) this.runInSelf(a);
     this.drain();
     this.io.stdout(EXIT_SEPARATOR);
