@@ -239,6 +239,16 @@ export class Kernel {
     return (0xffffffffn << 32n) | BigInt(this.textLo + fn.offset);
   }
 
+  /** kallsyms_lookup: the function nearest at or below `addr`, and how far past its start; null below the text. */
+  symbolAt(addr: bigint): { fn: KernelFunction; off: bigint } | null {
+    let best: { fn: KernelFunction; off: bigint } | null = null;
+    for (const fn of this.functions) {
+      const a = this.symbolAddress(fn);
+      if (a <= addr && (!best || addr - a < best.off)) best = { fn, off: addr - a };
+    }
+    return best;
+  }
+
   allocPid(): number {
     // pid_max 32768 and wrap-around as alloc_pid's idr_alloc_cyclic does.
     for (let i = 0; i < 32768; i++) {

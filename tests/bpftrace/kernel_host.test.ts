@@ -5,15 +5,10 @@ import { boot } from '../../src/kernel/boot.js';
 import { KernelHost } from '../../src/bpftrace/kernel_host.js';
 import { memhog, spawn } from '../support/kernel.js';
 
-/** The function whose text holds `addr`, and the offset, as kallsyms would resolve it. */
+/** A frame (lo, hi) as kallsyms resolves it: `name+off`. */
 function symbolise(k: ReturnType<typeof boot>, lo: number, hi: number): string {
-  const addr = (BigInt(hi) << 32n) | BigInt(lo);
-  let best: { name: string; off: bigint } | null = null;
-  for (const fn of k.functions) {
-    const a = k.symbolAddress(fn);
-    if (a <= addr && (!best || addr - a < best.off)) best = { name: fn.name, off: addr - a };
-  }
-  return best ? `${best.name}+${best.off}` : '?';
+  const sym = k.symbolAt((BigInt(hi) << 32n) | BigInt(lo));
+  return sym ? `${sym.fn.name}+${sym.off}` : '?';
 }
 
 describe('KernelHost', () => {

@@ -13,6 +13,8 @@ import { Proc } from '../../kernel/process.js';
 import { PT_REGS_SIZE, type ProbeHit } from '../../kernel/probes.js';
 import type { Task } from '../../kernel/sched/task.js';
 import { installFile } from '../../kernel/fs/mount.js';
+import { lookupPath } from '../../kernel/fs/namei.js';
+import { ENOENT } from '../../kernel/fs/inode.js';
 import { lookupTracepoint, type Tracepoint } from '../../kernel/trace/tracepoint.js';
 import { buildTraceRecord, recordBytes } from '../../kernel/trace/record.js';
 import { BOOT_EPOCH } from '../../kernel/fs/proc/stat.js';
@@ -375,7 +377,7 @@ export class BPFtrace {
     stack: (type, stackid) => this.stackFrames(type, stackid),
     ksym: (addr, withOffset) => this.ksym(addr, withOffset),
     probe: (id) => this.prog.probeIds[id] ?? '',
-    username: (uid) => (uid === 0 ? 'root' : uid === 1000 ? 'reallinux' : String(uid)),
+    username: (uid) => this.username(uid),
     timestamp: (id, nsecs) =>
       resolveTimestamp(this.prog.strftimeArgs[id] ?? '', { sec: BigInt(BOOT_EPOCH), nsec: 0n }, nsecs, (s) => brokenDownTime(s)),
   };
@@ -398,19 +400,24 @@ export class BPFtrace {
 
   /** resolve_ksym over the machine's kallsyms: the function at or below addr. */
   private ksym(addr: bigint, withOffset: boolean): string {
-    const k = this.k;
-    let best = -1;
-    let bestAddr = 0n;
-    for (const fn of k.functions) {
-      const a = k.symbolAddress(fn);
-      if (a <= addr && (best < 0 || a > bestAddr)) {
-        best = fn.id;
-        bestAddr = a;
-      }
+    const sym = this.k.symbolAt(addr);
+    if (!sym) return `0x${addr.toString(16)}`;
+    return withOffset ? `${sym.fn.name}+${sym.off}` : sym.fn.name;
+  }
+
+  /** resolve_uid: the name /etc/passwd gives the uid, '' when it has none (bpftrace reads the file each time). */
+  private username(uid: number): string {
+    const init = this.k.tasks.get(1);
+    const found = init ? lookupPath(this.k, init, '/etc/passwd') : ENOENT;
+    if (typeof found === 'number') {
+      this.io.stderr('ERROR: No such file or directory: /etc/passwd\n');
+      return '';
     }
-    if (best < 0) return `0x${addr.toString(16)}`;
-    const name = k.functions[best]!.name;
-    return withOffset ? `${name}+${addr - bestAddr}` : name;
+    for (const line of (found.inode.text ?? '').split('\n')) {
+      const f = line.split(':');
+      if (f[2] === String(uid)) return f[0]!;
+    }
+    return '';
   }
 }
 
