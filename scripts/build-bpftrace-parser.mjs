@@ -1,6 +1,6 @@
-// Part of `npm run build`, after tsc: writes bpftrace's grammar (an Ohm recipe) and its LALR(1)
-// automaton beside dist/bpftrace/parse.js, which loads them rather than building both from
-// grammar.ohm on every run (see PARSER_TABLES_FILE in src/bpftrace/parse.ts).
+// Part of `npm run build`, after tsc: writes the LALR(1) automaton of bpftrace's grammar beside
+// dist/bpftrace/parse.js, which loads it rather than having Ohm read grammar.ohm and building the
+// automaton on every run (see PARSER_TABLES_FILE in src/bpftrace/parse.ts).
 
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

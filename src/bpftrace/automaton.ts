@@ -1,7 +1,8 @@
-// The LALR(1) automaton bison builds from parser.yy, built here from grammar.ohm's rules. bpftrace
-// accepts exactly what this automaton accepts, and its syntax errors are this automaton's: bison
-// reduces by a state's default rule without looking at the token, so an error is found only in a
-// state that shifts, and `expecting A or B` lists that state's tokens (none when more than four).
+// The LALR(1) automaton bison builds from parser.yy, built here from grammar.ohm's rules as Ohm
+// reads them. bpftrace accepts exactly what this automaton accepts, its syntax errors are this
+// automaton's, and its reductions, in bison's order and with bison's locations, build the tree:
+// bison reduces by a state's default rule without looking at the token, so an error is found only
+// in a state that shifts, and `expecting A or B` lists that state's tokens (none when more than four).
 
 import type * as ohm from 'ohm-js';
 import type { Location } from './ast.js';
@@ -346,15 +347,23 @@ export function automatonFromTables(t: AutomatonTables): Automaton | null {
   };
 }
 
-/** One symbol on the parser's stack: its state, its location and, for one token or a rule over one token, that token. */
+/** One symbol on the parser's stack: its state, its location (bison's `@n`) and its value (`$n`). */
 export interface StackEntry {
   state: number;
   loc: Location;
+  /** The token, for a token or a rule over exactly one token. */
   token?: Token;
+  value?: unknown;
 }
 
-/** Checks bison's grammar actions make that end the parse with an error (`error(...); YYERROR;`). */
-export type ActionCheck = (prod: Production, rhs: readonly StackEntry[], loc: Location) => { message: string; loc: Location } | null;
+/** What a reduction returns to end the parse with an error it has reported (bison's `YYERROR`). */
+export const YYERROR: unique symbol = Symbol('YYERROR');
+
+/**
+ * A grammar action: the value of `prod`'s left side from its right side's symbols and the span
+ * they cover (`@$`), or YYERROR.
+ */
+export type Reduce = (prod: Production, rhs: readonly StackEntry[], loc: Location) => unknown;
 
 const span = (a: Location, b: Location): Location => ({ line: a.line, col: a.col, endLine: b.endLine, endCol: b.endCol });
 
@@ -366,21 +375,21 @@ function tokenName(kind: string): string {
 
 /**
  * Runs the automaton over the scanner's tokens as bison's lalr1.cc does, pulling a token only
- * when the state needs one. Returns the tokens read, or null after reporting the error.
+ * when the state needs one and running each rule's action as it reduces. Returns the start
+ * symbol's value, or YYERROR after a syntax error (reported here) or an action's error.
  */
-export function recognize(a: Automaton, next: () => Token, check: ActionCheck, report: (message: string, loc: Location) => void): Token[] | null {
-  const tokens: Token[] = [];
+export function lrParse(a: Automaton, next: () => Token, reduce: Reduce, report: (message: string, loc: Location) => void): unknown {
   const stack: StackEntry[] = [{ state: 0, loc: { line: 1, col: 1, endLine: 1, endCol: 1 } }];
   let la: Token | null = null;
   for (;;) {
     const top = stack[stack.length - 1]!;
-    if (top.state === a.finalState) return tokens;
+    if (top.state === a.finalState) return top.value;
     const st = a.states[top.state]!;
     let action: Action | undefined;
     if (st.actions.size === 0) {
       action = st.defaultReduction === null ? undefined : { reduce: st.defaultReduction };
     } else {
-      if (!la) tokens.push((la = next()));
+      la ??= next();
       action = st.actions.get(la.kind) ?? (st.defaultReduction === null ? undefined : { reduce: st.defaultReduction });
     }
     if (!action) {
@@ -388,7 +397,7 @@ export function recognize(a: Automaton, next: () => Token, check: ActionCheck, r
       let msg = `syntax error, unexpected ${tokenName(la!.kind)}`;
       if (expected.length > 0 && expected.length <= 4) msg += `, expecting ${expected.map(tokenName).join(' or ')}`;
       report(msg, la!.loc);
-      return null;
+      return YYERROR;
     }
     if ('shift' in action) {
       stack.push({ state: action.shift, loc: la!.loc, token: la! });
@@ -398,15 +407,13 @@ export function recognize(a: Automaton, next: () => Token, check: ActionCheck, r
     const prod = a.productions[action.reduce]!;
     const n = prod.rhs.length;
     const rhs = stack.slice(stack.length - n);
+    // YYLLOC_DEFAULT: an empty rule's location is the end of what precedes it.
     const loc = n > 0 ? span(rhs[0]!.loc, rhs[n - 1]!.loc) : { line: top.loc.endLine, col: top.loc.endCol, endLine: top.loc.endLine, endCol: top.loc.endCol };
-    const err = check(prod, rhs, loc);
-    if (err) {
-      report(err.message, err.loc);
-      return null;
-    }
+    const value = reduce(prod, rhs, loc);
+    if (value === YYERROR) return YYERROR;
     stack.length -= n;
     const below = stack[stack.length - 1]!;
-    const entry: StackEntry = { state: a.states[below.state]!.gotos.get(prod.lhs)!, loc };
+    const entry: StackEntry = { state: a.states[below.state]!.gotos.get(prod.lhs)!, loc, value };
     if (n === 1 && rhs[0]!.token) entry.token = rhs[0]!.token;
     stack.push(entry);
   }

@@ -35,6 +35,19 @@ export interface Compiled {
 }
 
 export function compile(source: string, diags: Diagnostics, opts: CompileOptions): Compiled | null {
+  try {
+    return compileStages(source, diags, opts);
+  } catch (e) {
+    // The parser keeps its own stack, as bison does, but the passes after it recurse over the
+    // tree: some thousands of nested operators exhaust the JavaScript stack, where bpftrace's
+    // native stack goes deeper.
+    if (!(e instanceof RangeError && /call stack/.test(e.message))) throw e;
+    diags.error('bpfbox: the program is nested too deeply to compile');
+    return null;
+  }
+}
+
+function compileStages(source: string, diags: Diagnostics, opts: CompileOptions): Compiled | null {
   const program = parse(source, diags, { filename: opts.filename, positional: opts.params });
   if (!program || diags.hasErrors) return null;
   opts.dump?.(printAst(program, 'parser'));
