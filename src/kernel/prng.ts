@@ -1,6 +1,8 @@
 // The machine's only source of randomness: a seeded xoshiro128**, so a seed fixes every run.
 
 export class Prng {
+  // The state words are kept as int32 values: in cold (interpreted) code a uint32 above 2^30 is
+  // a heap number, and boot draws thousands of words before any of this is optimised.
   private s0: number;
   private s1: number;
   private s2: number;
@@ -14,7 +16,7 @@ export class Prng {
       let z = x;
       z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
-      return (z ^ (z >>> 16)) >>> 0;
+      return (z ^ (z >>> 16)) | 0;
     };
     this.s0 = next();
     this.s1 = next();
@@ -22,18 +24,17 @@ export class Prng {
     this.s3 = next() | 1;
   }
 
-  /** A uniformly distributed unsigned 32-bit integer. */
+  /** A uniformly distributed unsigned 32-bit integer: xoshiro128**. */
   u32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.s1 << 9) >>> 0;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 = (this.s2 ^ t) >>> 0;
-    this.s3 = rotl(this.s3, 11);
-    this.s0 >>>= 0;
-    this.s1 >>>= 0;
+    const s0 = this.s0;
+    const s1 = this.s1;
+    const s2 = this.s2 ^ s0;
+    const s3 = this.s3 ^ s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    this.s0 = s0 ^ s3;
+    this.s1 = s1 ^ s2;
+    this.s2 = s2 ^ (s1 << 9);
+    this.s3 = rotl(s3, 11);
     return result;
   }
 
@@ -43,6 +44,7 @@ export class Prng {
   }
 }
 
+/** A 32-bit rotate, as an int32. */
 function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0;
+  return (x << k) | (x >>> (32 - k));
 }

@@ -52,6 +52,8 @@ const KERNEL_RODATA_KB = 4600;
 const INIT_SECTION_PAGES = 346; // freed by free_initmem ("Freeing unused kernel image memory: 1384K")
 const INITRD_PAGES = 4096;
 export const PERCPU_PAGES_PER_CPU = 44; // "percpu: Embedded 44 pages/cpu"
+/** MAX_DMA_PFN: ZONE_DMA ends at 16 MiB. */
+const MAX_DMA_PFN = (16 * MiB) / 4096;
 
 /** Lays out memory, fills the buddy allocator and computes watermarks. */
 export function mm_init(k: Kernel): void {
@@ -96,8 +98,9 @@ export function mm_init(k: Kernel): void {
   // memmap_init_zone: every pageblock starts MOVABLE; early unmovable allocations steal blocks.
   mem.pageblockMt.fill(MigrateType.Movable);
 
-  // Everything the e820 map does not call usable, and early reservations, is PG_reserved.
+  // Every struct page starts PG_reserved; memblock_free_all clears it on the pages it frees.
   mem.flags.fill(PG_reserved);
+  // Early reservations (memblock_reserve), in address order.
   const reserved: Range[] = [
     { start: 0, end: RESERVE_LOW_PAGES },
     { start: 0x98, end: 0x98 + TRAMPOLINE_PAGES },
@@ -116,23 +119,13 @@ export function mm_init(k: Kernel): void {
   const initrd = take(INITRD_PAGES);
   reserved.push(image, initSection, memmap, percpu, initrd);
 
-  const isReserved = (pfn: number): boolean => reserved.some((r) => pfn >= r.start && pfn < r.end);
-  printBuiltZonelists(k, ranges, isReserved);
+  const free = freeMemRanges(ranges, reserved);
+  printBuiltZonelists(k, ranges, free);
 
   // memblock_free_all: free every usable page that no reservation covers.
-  for (const r of ranges) {
-    let pfn = r.start;
-    while (pfn < r.end) {
-      if (isReserved(pfn)) {
-        pfn++;
-        continue;
-      }
-      let end = pfn;
-      while (end < r.end && !isReserved(end)) end++;
-      for (let p = pfn; p < end; p++) mem.flags[p] = 0;
-      freeRangeByZone(k, pfn, end);
-      pfn = end;
-    }
+  for (const r of free) {
+    mem.flags.fill(0, r.start, r.end);
+    freeRangeByZone(k, r.start, r.end);
   }
 
   memInitPrintInfo(k, image.end - image.start, initSection.end - initSection.start);
@@ -141,9 +134,28 @@ export function mm_init(k: Kernel): void {
 
   // free_initrd_mem and free_initmem, after the core_initcalls.
   for (const r of [initrd, initSection]) {
-    for (let p = r.start; p < r.end; p++) mem.flags[p] = 0;
+    mem.flags.fill(0, r.start, r.end);
     freeRangeByZone(k, r.start, r.end);
   }
+}
+
+/**
+ * for_each_free_mem_range: the usable ranges less the reservations (sorted by start), as maximal
+ * runs in address order: a walk over a handful of intervals, not a test of every frame.
+ */
+function freeMemRanges(ranges: readonly Range[], reserved: readonly Range[]): Range[] {
+  const free: Range[] = [];
+  for (const r of ranges) {
+    let pfn = r.start;
+    for (const res of reserved) {
+      if (res.start >= r.end) break;
+      if (res.end <= pfn) continue;
+      if (res.start > pfn) free.push({ start: pfn, end: res.start });
+      pfn = res.end;
+    }
+    if (pfn < r.end) free.push({ start: pfn, end: r.end });
+  }
+  return free;
 }
 
 const memHex = (pfn: number): string => `0x${(pfn * 4096).toString(16).padStart(16, '0')}`;
@@ -173,11 +185,10 @@ function printZoneRanges(k: Kernel, ranges: readonly Range[]): void {
 /**
  * build_all_zonelists' line. Its total is nr_free_pagecache_pages() at that point: each zone's
  * managed pages as free_area_init_core estimated them (present, less the zone's mem_map, less
- * the DMA pages memblock reserved: memblock_find_dma_reserve), with watermarks still zero.
+ * the DMA pages memblock reserved), with watermarks still zero.
  */
-function printBuiltZonelists(k: Kernel, ranges: readonly Range[], isReserved: (pfn: number) => boolean): void {
-  let dmaReserve = 0;
-  for (const r of ranges) for (let p = Math.max(r.start, 1); p < Math.min(r.end, 4096); p++) if (isReserved(p)) dmaReserve++;
+function printBuiltZonelists(k: Kernel, ranges: readonly Range[], free: readonly Range[]): void {
+  const dmaReserve = memblockFindDmaReserve(ranges, free);
   let total = 0;
   for (const z of k.node.zones) {
     if (!z.presentPages) continue;
@@ -186,6 +197,20 @@ function printBuiltZonelists(k: Kernel, ranges: readonly Range[], isReserved: (p
     total += z.presentPages - memmap - (z.idx === ZoneType.DMA ? dmaReserve : 0);
   }
   k.printk(`Built 1 zonelists, mobility grouping on.  Total pages: ${total}`);
+}
+
+/**
+ * memblock_find_dma_reserve: usable pages below MAX_DMA_PFN (16 MiB) less those memblock left
+ * free. Page 0 is not RAM to memblock (trim_bios_range reserves it), so counting starts at 1.
+ */
+function memblockFindDmaReserve(ranges: readonly Range[], free: readonly Range[]): number {
+  return pagesBelowDma(ranges) - pagesBelowDma(free);
+}
+
+function pagesBelowDma(ranges: readonly Range[]): number {
+  let n = 0;
+  for (const r of ranges) n += Math.max(0, Math.min(r.end, MAX_DMA_PFN) - Math.max(r.start, 1));
+  return n;
 }
 
 /** mem_init_print_info, right after memblock_free_all: free and present RAM, the image's sections, the rest reserved. */
@@ -205,7 +230,7 @@ function freeRangeByZone(k: Kernel, start: number, end: number): void {
     if (!zone.spannedPages) continue;
     const s = Math.max(start, zone.zoneStartPfn);
     const e = Math.min(end, zone.zoneStartPfn + zone.spannedPages);
-    if (s < e) freeBootRange(k, s, e);
+    if (s < e) freeBootRange(k, zone, s, e);
   }
 }
 

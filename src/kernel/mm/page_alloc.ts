@@ -712,17 +712,15 @@ export function drain_all_pages(k: Kernel): void {
 }
 
 /**
- * Boot's memblock_free_all → __free_pages_core: hands a free range to the buddy allocator in the
- * largest aligned blocks, before anyone listens to tracepoints.
+ * Boot's memblock_free_all → __free_pages_core: hands a free range of one zone to the buddy
+ * allocator in the largest aligned blocks, before anyone listens to tracepoints.
  */
-export function freeBootRange(k: Kernel, start: number, end: number): void {
+export function freeBootRange(k: Kernel, zone: Zone, start: number, end: number): void {
   const mem = k.mem;
   let pfn = start;
   while (pfn < end) {
     let order = MAX_ORDER - 1;
     while (order > 0 && ((pfn & ((1 << order) - 1)) !== 0 || pfn + (1 << order) > end)) order--;
-    const zone = k.node.zoneOf(pfn);
-    mem.flags[pfn] = PG_used | (order << 24);
     zone.managedPages += 1 << order;
     mem.flags[pfn] = 0;
     __free_one_page(k, pfn, zone, order, getPageblockMigratetype(mem, pfn));
