@@ -4,7 +4,7 @@
 // the kernel's errno on every failure (returned negated, as the raw syscall does). The emulated
 // kernel's bpf() syscall wraps this object.
 
-import { E2BIG, EBADF, EFAULT, EINVAL } from './errno.js';
+import { E2BIG, EBADF, EFAULT, EINVAL, ENOSPC } from './errno.js';
 import { VM_OK } from './fault.js';
 import type { BpfHost } from './host.js';
 import type { Insn } from './isa.js';
@@ -42,6 +42,8 @@ export interface ProgLoadAttr {
   name?: string;
   /** The verifier log's level: 0 (none), 1 or 2. */
   logLevel?: number;
+  /** The size of the loader's log buffer (log_size), NUL included; unbounded when absent. */
+  logSize?: number;
   /** A loader without CAP_SYS_ADMIN. */
   unprivileged?: boolean;
 }
@@ -259,8 +261,17 @@ export class BpfSubsystem {
       resolveMap: (fd) => this.mapInfo(fd),
       nrCpus: this.host.nrCpus,
     });
-    out.log = verdict.log;
     out.verdict = verdict;
+    const logSize = attr.logSize;
+    // A full buffer fails the load with ENOSPC, whatever the verifier decided. 5.0 keeps what came
+    // first and counts the buffer full one byte early (bpf_verifier_log_full); 6.x's log rotates
+    // by default and keeps what came last (bpf_vlog_finalize).
+    const full = this.kernel === '5.0' ? verdict.log.length >= (logSize ?? 0) - 1 : verdict.log.length >= (logSize ?? 0);
+    if (logSize !== undefined && (attr.logLevel ?? 0) > 0 && full) {
+      out.log = this.kernel === '5.0' ? verdict.log.slice(0, logSize - 1) : verdict.log.slice(verdict.log.length - (logSize - 1));
+      return -ENOSPC;
+    }
+    out.log = verdict.log;
     if (!verdict.ok) return -verdict.errno;
     const loaded = loadProgram(attr.insns, (fd) => this.mapByFd(fd));
     if (!(loaded instanceof LoadedProgram)) {

@@ -83,10 +83,13 @@ export class PerfEvent {
     return (d[pos & m]! | (d[(pos + 1) & m]! << 8) | (d[(pos + 2) & m]! << 16) | (d[(pos + 3) & m]! << 24)) >>> 0;
   }
 
-  /** Reads every record from tail to head, as libbpf's perf_buffer does; returns how many. */
-  consume(cb: (r: PerfRecord) => void): number {
+  /**
+   * Reads the records from tail to head, as libbpf's perf_buffer does, until `stop` says the
+   * reader is busy; returns how many it read. What is left stays for the next call.
+   */
+  consume(cb: (r: PerfRecord) => void, stop?: () => boolean): number {
     let n = 0;
-    while (this.tail < this.head) {
+    while (this.tail < this.head && !stop?.()) {
       const type = this.get32(this.tail);
       const size = this.get32(this.tail + 4) >>> 16;
       if (type === PERF_RECORD_SAMPLE) {

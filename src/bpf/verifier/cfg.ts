@@ -183,9 +183,6 @@ export function checkCfg(insns: readonly Insn[], d: DialectRules, privileged: bo
         err = { message: `back-edge from insn ${t} to ${w}`, errno: EINVAL };
         return -1;
       }
-      // A loop: its head is where do_check compares states to find a fixed point.
-      prune[t] = 1;
-      prune[w] = 1;
       state[t] = DISCOVERED | e;
       return 0;
     }
@@ -215,7 +212,8 @@ export function checkCfg(insns: readonly Insn[], d: DialectRules, privileged: bo
         const target = cls === BPF_JMP32 ? t + insn.imm + 1 : t + insn.off + 1;
         r = pushInsn(t, target, FALLTHROUGH);
         if (r === 0) {
-          if (t + 1 < n) prune[t + 1] = 1;
+          // 5.0 checks for equivalent states after every jump; 6.3 dropped that for `goto`.
+          if (t + 1 < n && d.name === '5.0') prune[t + 1] = 1;
           prune[target] = jmp[target] = 1;
         }
       } else {

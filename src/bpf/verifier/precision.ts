@@ -140,23 +140,16 @@ export class Precision {
     this.run(cur);
   }
 
-  /**
-   * mark_chain_precision_batch: several registers and slots, per frame, at once. Returns whether
-   * any explored state gained a precise mark.
-   */
-  markBatch(cur: VerifierState, regs: number[], slots: bigint[]): boolean {
+  /** mark_chain_precision_batch: several registers and slots, per frame, at once. */
+  markBatch(cur: VerifierState, regs: number[], slots: bigint[]): void {
     const bt = this.bt;
     bt.reset(cur.curframe);
     for (let fr = 0; fr <= cur.curframe; fr++) {
       bt.regs[fr] = regs[fr] ?? 0;
       bt.stack[fr] = slots[fr] ?? 0n;
     }
-    this.changed = false;
     if (!bt.empty()) this.run(cur);
-    return this.changed;
   }
-
-  private changed = false;
 
   private run(cur: VerifierState): void {
     const bt = this.bt;
@@ -205,7 +198,6 @@ export class Precision {
             bt.clearReg(r, fr);
           } else {
             reg.precise = true;
-            this.changed = true;
           }
         }
         for (let i = 0; i < 64; i++) {
@@ -215,7 +207,6 @@ export class Precision {
             bt.clearSlot(fr, i);
           } else {
             slot.spilledPtr.precise = true;
-            this.changed = true;
           }
         }
         if (this.level2) {

@@ -82,6 +82,8 @@ export class VerifierState {
   parent: VerifierState | null = null;
   /** Paths from this state still being verified; 0 once every one has ended. */
   branches = 1;
+  /** 6.x: forgotten as a checkpoint while `branches` was not yet 0 (bpf_verifier_state_list.in_free_list). */
+  inFreeList = false;
   /** 6.x precision tracking: where this state's stretch of the path starts and ends. */
   insnIdx = 0;
   firstInsnIdx = 0;

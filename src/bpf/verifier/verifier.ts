@@ -121,10 +121,7 @@ interface StackElem {
 /** struct bpf_scc_visit: a walk through one loop, from the checkpoint that entered it. */
 interface SccVisit {
   entry: VerifierState | null;
-  backedges: { state: VerifierState; equal: VerifierState }[];
 }
-
-const MAX_BACKEDGE_ITERS = 64;
 
 interface ExploredState {
   st: VerifierState;
@@ -162,6 +159,11 @@ export class Verifier {
   maxStatesPerInsn = 0;
   /** explored_states_size: checkpoints kept, for peak_states. */
   private curStates = 0;
+  /**
+   * free_list_size: forgotten checkpoints still in memory, since paths from them are being walked
+   * (their descendants' parent links lead through them); peak_states counts them too.
+   */
+  private freeListSize = 0;
   /** 6.x log: what the current instruction touched. */
   private scratchRegs = new Set<number>();
   private scratchSlots = new Set<number>();
@@ -228,8 +230,8 @@ export class Verifier {
   }
 
   /** propagate_precision: what the explored state `old` needed precise, `cur`'s path needs. */
-  private propagatePrecision(old: VerifierState, cur: VerifierState): boolean {
-    if (!this.privileged) return false;
+  private propagatePrecision(old: VerifierState, cur: VerifierState): void {
+    if (!this.privileged) return;
     const regs: number[] = [];
     const slots: bigint[] = [];
     for (let fr = old.curframe; fr >= 0; fr--) {
@@ -251,13 +253,16 @@ export class Verifier {
       });
       if (names.length && this.log.level >= 2) this.verbose(`frame ${fr}: propagating ${names.join(',')}\n`);
     }
-    return this.precision.markBatch(cur, regs, slots);
+    this.precision.markBatch(cur, regs, slots);
   }
 
   // -------------------------------------------------------------------------------------------
-  // Loops (6.x): a checkpoint inside a strongly connected component opens a visit of it; states
-  // pruned against checkpoints of a visit in progress are kept as back-edges, and when the visit
-  // ends their precision is propagated until nothing changes.
+  // Loops (6.x): a checkpoint inside a strongly connected component opens a visit of it, which
+  // ends when every path from that checkpoint has. Linux also keeps, per visit, the states pruned
+  // against checkpoints whose paths are still being walked (back-edges), to propagate marks to
+  // them at the end; only open-coded iterators, may_goto and callbacks prune that way, and bpfbox
+  // has none of them: a plain loop is pruned only against finished checkpoints, whose read and
+  // precision marks are complete (incomplete_read_marks is false).
 
   /** compute_scc_callchain: the call sites leading to the loop a state is in, or null. */
   private sccCallchain(st: VerifierState): string | null {
@@ -272,23 +277,12 @@ export class Verifier {
     return null;
   }
 
-  private sccVisit(st: VerifierState): SccVisit | null {
-    const chain = this.sccCallchain(st);
-    return chain === null ? null : (this.sccVisits.get(chain) ?? null);
-  }
-
-  /** incomplete_read_marks: is the loop `st` belongs to still being walked? */
-  private loopInProgress(st: VerifierState): boolean {
-    if (this.d.name === '5.0') return false;
-    return this.sccVisit(st)?.entry != null;
-  }
-
   private maybeEnterScc(st: VerifierState): void {
     const chain = this.sccCallchain(st);
     if (chain === null) return;
     let visit = this.sccVisits.get(chain);
     if (!visit) {
-      visit = { entry: null, backedges: [] };
+      visit = { entry: null };
       this.sccVisits.set(chain, visit);
     }
     if (visit.entry) return;
@@ -302,17 +296,6 @@ export class Verifier {
     const visit = this.sccVisits.get(chain);
     if (!visit || visit.entry !== st) return;
     if (this.log.level >= 2) this.verbose(`SCC exit ${chain}\n`);
-    // propagate_backedges
-    for (let i = 0, changed = true; changed; i++) {
-      changed = false;
-      if (i > MAX_BACKEDGE_ITERS) {
-        if (this.log.level >= 2) this.verbose('propagate_backedges: too many iterations\n');
-        for (const b of visit.backedges) this.precision.markAllScalarsPrecise(b.state);
-        break;
-      }
-      for (const b of visit.backedges) if (this.propagatePrecision(b.equal, b.state)) changed = true;
-    }
-    visit.backedges = [];
     visit.entry = null;
   }
 
@@ -398,6 +381,9 @@ export class Verifier {
     while (parent) {
       if (writes && state.live & REG_LIVE_WRITTEN) break;
       if (parent.live & REG_LIVE_DONE) this.fail(EFAULT, `verifier BUG type ${this.typeStr(parent.type)} var_off ${parent.varOff.value} off ${parent.off}`);
+      // The parentage chain never changes, so a parent marked read has its ancestors marked
+      // already; walking on would make each read cost the depth of the chain (a long loop's).
+      if (parent.live & REG_LIVE_READ) break;
       parent.live |= REG_LIVE_READ;
       state = parent;
       parent = state.parent;
@@ -2041,9 +2027,10 @@ export class Verifier {
       pred = this.isBranchTaken(dstReg, BigInt(insn.imm), opcode, is32);
     } else if (this.d.name !== '5.0' && regs[insn.src]!.type === 'SCALAR_VALUE' && tnumIsConst(regs[insn.src]!.varOff)) {
       pred = this.isBranchTaken(dstReg, regs[insn.src]!.varOff.value, opcode, is32);
-    } else if (this.d.name !== '5.0' && dstReg.type === 'SCALAR_VALUE' && tnumIsConst(dstReg.varOff) && regs[insn.src]!.type !== 'SCALAR_VALUE') {
-      // A constant compared with a pointer: only (in)equality with 0 is known, which is symmetric.
-      pred = this.isBranchTaken(regs[insn.src]!, dstReg.varOff.value, opcode, is32);
+    } else if (this.d.name !== '5.0' && dstReg.type === 'SCALAR_VALUE' && tnumIsConst(dstReg.varOff)) {
+      // A constant on the left: `k op src` is `src op' k` (against a pointer, only (in)equality
+      // with 0 is known, which is symmetric).
+      pred = this.isBranchTaken(regs[insn.src]!, dstReg.varOff.value, mirror(opcode), is32);
     }
     if (pred >= 0) {
       // The path taken depends on the registers' exact values.
@@ -2206,15 +2193,15 @@ export class Verifier {
    * regsafe (6.x): an imprecise scalar in the explored state matches any scalar; the rest must
    * be contained in what the explored state proved safe.
    */
-  private regsafe6(rold: RegState, rcur: RegState, ids: ScalarIdMap, rangeWithinMode = false): boolean {
-    if (!rangeWithinMode && !(rold.live & REG_LIVE_READ)) return true;
-    if (rold.type === 'NOT_INIT' && (!rangeWithinMode || rcur.type === 'NOT_INIT')) return true;
+  private regsafe6(rold: RegState, rcur: RegState, ids: ScalarIdMap): boolean {
+    if (!(rold.live & REG_LIVE_READ)) return true;
+    if (rold.type === 'NOT_INIT') return true;
     if (rold.type !== rcur.type) return false;
     const sameHead = rold.off === rcur.off && rold.map === rcur.map && rold.range === rcur.range;
     const within = rangeWithin(rold, rcur, true) && tnumIn(rold.varOff, rcur.varOff);
     switch (rold.type) {
       case 'SCALAR_VALUE':
-        if (!rold.precise && !rangeWithinMode) return true;
+        if (!rold.precise) return true;
         if (rold.addConst !== rcur.addConst || (rold.addConst && rold.off !== rcur.off)) return false;
         return within && ids.checkScalar(rold.id, rcur.id);
       case 'PTR_TO_MAP_KEY':
@@ -2231,16 +2218,16 @@ export class Verifier {
   }
 
   /** stacksafe (6.x): spilled scalars compared as registers, an all-misc slot as an unknown one. */
-  private stacksafe6(old: FuncState, cur: FuncState, ids: ScalarIdMap, rangeWithinMode = false): boolean {
+  private stacksafe6(old: FuncState, cur: FuncState, ids: ScalarIdMap): boolean {
     for (let i = 0; i < old.allocatedStack; i++) {
       const spi = Math.floor(i / BPF_REG_SIZE);
       const os = old.stack[spi]!;
-      if (!rangeWithinMode && !(os.spilledPtr.live & REG_LIVE_READ)) {
+      if (!(os.spilledPtr.live & REG_LIVE_READ)) {
         i += BPF_REG_SIZE - 1;
         continue;
       }
       const ot = os.slotType[i % BPF_REG_SIZE];
-      if (ot === STACK_INVALID && !rangeWithinMode) continue;
+      if (ot === STACK_INVALID) continue;
       // Uninitialised stack reads as unknown data for privileged programs, so misc is no promise.
       if (this.d.uninitStackReads && this.privileged && ot === STACK_MISC) continue;
       if (i >= cur.allocatedStack) return false;
@@ -2248,7 +2235,7 @@ export class Verifier {
       const oldReg = this.scalarRegForStack(os);
       const curReg = this.scalarRegForStack(cs);
       if (oldReg && curReg) {
-        if (!this.regsafe6(oldReg, curReg, ids, rangeWithinMode)) return false;
+        if (!this.regsafe6(oldReg, curReg, ids)) return false;
         i += BPF_REG_SIZE - 1;
         continue;
       }
@@ -2256,7 +2243,7 @@ export class Verifier {
       if (ot === STACK_MISC && ct === STACK_ZERO) continue;
       if (ot !== ct) return false;
       if (i % BPF_REG_SIZE !== BPF_REG_SIZE - 1) continue;
-      if (os.slotType[BPF_REG_SIZE - 1] === STACK_SPILL && !this.regsafe6(os.spilledPtr, cs.spilledPtr, ids, rangeWithinMode)) return false;
+      if (os.slotType[BPF_REG_SIZE - 1] === STACK_SPILL && !this.regsafe6(os.spilledPtr, cs.spilledPtr, ids)) return false;
     }
     return true;
   }
@@ -2276,19 +2263,16 @@ export class Verifier {
     return null;
   }
 
-  /**
-   * states_equal. With rangeWithinMode (6.x, while the loop the explored state is in is still
-   * being walked) its read and precision marks may be incomplete, so every register counts.
-   */
-  private statesEqual(old: VerifierState, cur: VerifierState, rangeWithinMode = false): boolean {
+  /** states_equal (NOT_EXACT): what the explored state read must be as safe in the current one. */
+  private statesEqual(old: VerifierState, cur: VerifierState): boolean {
     if (old.curframe !== cur.curframe) return false;
     if (this.d.name !== '5.0') {
       const ids = new ScalarIdMap(this.idGen);
       for (let i = 0; i <= old.curframe; i++) {
         const of = old.frames[i]!, cf = cur.frames[i]!;
         if (of.callsite !== cf.callsite) return false;
-        for (let r = 0; r < 11; r++) if (!this.regsafe6(of.regs[r]!, cf.regs[r]!, ids, rangeWithinMode)) return false;
-        if (!this.stacksafe6(of, cf, ids, rangeWithinMode)) return false;
+        for (let r = 0; r < 11; r++) if (!this.regsafe6(of.regs[r]!, cf.regs[r]!, ids)) return false;
+        if (!this.stacksafe6(of, cf, ids)) return false;
       }
       return true;
     }
@@ -2367,8 +2351,13 @@ export class Verifier {
     const cur = this.cur;
     this.cleanLiveStates(list, cur);
     let statesCnt = 0;
+    // Every state cloned from cur copies its jump history (6.x keeps one), and backtracking walks
+    // it: a path that never checkpoints (a loop whose iterations all look new, while an exit path
+    // walked anew each time keeps the counters below reset) would make each step cost the length
+    // of the walk so far, so past 40 entries Linux takes a checkpoint whatever the counters say.
+    const forceNewState = cur.jmpHistory.length > 40;
     // 6.x keeps a new checkpoint only after 2 jumps and 8 instructions since the last one.
-    let addNewState = !this.d.boundedLoops || (this.jmpsProcessed - this.prevJmps >= 2 && this.processed - this.prevProcessed >= 8);
+    let addNewState = !this.d.boundedLoops || forceNewState || (this.jmpsProcessed - this.prevJmps >= 2 && this.processed - this.prevProcessed >= 8);
     for (let k = 0; k < list.length; k++) {
       const e = list[k]!;
       statesCnt++;
@@ -2381,17 +2370,14 @@ export class Verifier {
           throw new VerifierError(EINVAL, this.lastMessage);
         }
         // Inside a loop each iteration is a new state; checkpoint them only now and then.
-        if (this.jmpsProcessed - this.prevJmps < 20 && this.processed - this.prevProcessed < 100) addNewState = false;
-      } else if (this.statesEqual(e.st, cur, this.loopInProgress(e.st))) {
+        if (!forceNewState && this.jmpsProcessed - this.prevJmps < 20 && this.processed - this.prevProcessed < 100) addNewState = false;
+      } else if (this.statesEqual(e.st, cur)) {
         e.hits++;
         this.propagateLiveness(e.st, cur);
         // The explored state's precise scalars were relied on after this point; so are ours.
         if (this.d.name !== '5.0') {
           if (this.jmpPoint[insnIdx]) this.pushJmpHistory(0);
           this.propagatePrecision(e.st, cur);
-          // A loop still being walked may yet mark more of e.st precise: revisit this edge then.
-          const visit = this.loopInProgress(e.st) ? this.sccVisit(e.st) : null;
-          if (visit) visit.backedges.push({ state: cur.clone(), equal: e.st });
         }
         return 1;
       }
@@ -2401,6 +2387,10 @@ export class Verifier {
       if (e.misses > e.hits * 3 + 3) {
         list.splice(k--, 1);
         this.curStates--;
+        if (e.st.branches) {
+          e.st.inFreeList = true;
+          this.freeListSize++;
+        }
       }
     }
     // Counted before the new checkpoint, whether or not one is added.
@@ -2420,7 +2410,7 @@ export class Verifier {
     list.unshift({ st: copy, hits: 0, misses: 0 });
     this.totalStates++;
     this.curStates++;
-    if (this.curStates > this.peakStates) this.peakStates = this.curStates;
+    this.peakStates = Math.max(this.peakStates, this.curStates + this.freeListSize);
     // Connect the current registers and slots to the new explored state, for liveness.
     for (let j = 0; j <= cur.curframe; j++) {
       for (let i = j < cur.curframe ? 6 : 0; i < 10; i++) cur.frames[j]!.regs[i]!.parent = copy.frames[j]!.regs[i]!;
@@ -2635,6 +2625,11 @@ export class Verifier {
     for (let st: VerifierState | null = this.cur.parent; st; st = st.parent) {
       if (--st.branches) break;
       if (this.d.name !== '5.0') this.maybeExitScc(st);
+      // maybe_free_verifier_state: a forgotten checkpoint is freed once no path leads through it.
+      if (st.inFreeList) {
+        st.inFreeList = false;
+        this.freeListSize--;
+      }
     }
     if (!this.popStack()) return false;
     if (this.d.name !== '5.0') this.scratchAll();

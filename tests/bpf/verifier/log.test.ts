@@ -42,3 +42,33 @@ describe('the benchmark programs verify as in Linux 6.18', () => {
     });
   }
 });
+
+describe('a log buffer too small for the log', () => {
+  const load = (kernel: '5.0' | '6.x', logSize: number): { fd: number; log: string } => {
+    const bpf = new BpfSubsystem(new StandaloneHost(), kernel);
+    const out = { log: '' };
+    const fd = bpf.progLoad({ progType: 1, insns: assemble('r0 = 0\nr1 = 1\nr0 += r1\nexit'), license: 'GPL', logLevel: 1, logSize }, out);
+    return { fd, log: out.log };
+  };
+  const full = (kernel: '5.0' | '6.x'): string => load(kernel, 1 << 20).log;
+
+  it('fails the load with ENOSPC, keeping the start of the log in 5.0 and its end in 6.x', () => {
+    for (const kernel of ['5.0', '6.x'] as const) {
+      const log = full(kernel);
+      expect(load(kernel, 1 << 20).fd).toBeGreaterThan(0);
+      const small = load(kernel, 20);
+      expect(small.fd).toBe(-28);
+      expect(small.log).toBe(kernel === '5.0' ? log.slice(0, 19) : log.slice(-19));
+    }
+  });
+
+  it('counts the buffer full one byte early in 5.0 (bpf_verifier_log_full), not in 6.x', () => {
+    for (const kernel of ['5.0', '6.x'] as const) {
+      const n = full(kernel).length;
+      const fd = load(kernel, n + 1).fd;
+      if (kernel === '5.0') expect(fd).toBe(-28);
+      else expect(fd).toBeGreaterThan(0);
+      expect(load(kernel, n + 2).fd).toBeGreaterThan(0);
+    }
+  });
+});
