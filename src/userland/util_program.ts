@@ -5,12 +5,14 @@
 // A utility cannot sleep, but a read can have to wait (a pipe's writer is still running, a
 // file's pages are on disk). Then the read is finished here, in the process, sleeping as long
 // as it takes, and the utility runs again from the start with what it has read so far remembered,
-// so each file is read once and its system calls happen once, like a restarted system call.
+// so each file is read once and its system calls happen once, like a restarted system call. The
+// calls that change the filesystem (unlink, mkdir...) are remembered in the order they were made,
+// so a rerun gets their first results instead of making them again.
 
 import type { Proc } from '../kernel/process.js';
 import type { Program } from '../kernel/exec.js';
-import { EAGAIN, S_IFDIR, S_IFMT, S_IFREG } from '../kernel/fs/inode.js';
-import { statInode, type KStat } from '../kernel/fs/open.js';
+import { EAGAIN, O_CREAT, O_WRONLY, S_IFDIR, S_IFMT, S_IFREG } from '../kernel/fs/inode.js';
+import { statInode, sys_rmdir, type KStat } from '../kernel/fs/open.js';
 import type { Errno, Failure, Stat, Util, UtilIo } from './coreutils/io.js';
 import { resolveCommand } from './path.js';
 
@@ -57,6 +59,7 @@ export function utilProgram(util: Util): Program {
   return function* (p: Proc, argv: readonly string[]) {
     const reads = new Map<string, string | Failure>();
     const execs = new Map<string, Failure>();
+    const changes: (Failure | null)[] = [];
     for (;;) {
       const out: { fd: number; text: string }[] = [];
       const emit = (fd: number, text: string): void => {
@@ -65,7 +68,7 @@ export function utilProgram(util: Util): Program {
         if (last && last.fd === fd) last.text += text;
         else out.push({ fd, text });
       };
-      const io = processIo(p, reads, execs, emit);
+      const io = processIo(p, reads, execs, changes, emit);
       let status: number;
       try {
         status = util([...argv], io);
@@ -99,7 +102,16 @@ function* flush(p: Proc, out: { fd: number; text: string }[]): Generator<number,
   }
 }
 
-function processIo(p: Proc, reads: Map<string, string | Failure>, execs: Map<string, Failure>, emit: (fd: number, text: string) => void): UtilIo {
+function processIo(p: Proc, reads: Map<string, string | Failure>, execs: Map<string, Failure>, changes: (Failure | null)[], emit: (fd: number, text: string) => void): UtilIo {
+  let made = 0;
+  /** A call that changes the filesystem: made once; a rerun of the utility gets the result it had. */
+  const change = (call: () => number): Failure | null => {
+    if (made === changes.length) {
+      const r = call();
+      changes.push(r < 0 ? failure(r) : null);
+    }
+    return changes[made++]!;
+  };
   const readFd = (key: string, fd: number, close: boolean): string | Failure => {
     let text = '';
     for (;;) {
@@ -151,6 +163,14 @@ function processIo(p: Proc, reads: Map<string, string | Failure>, execs: Map<str
       const r = p.readdir(path);
       return typeof r === 'number' ? failure(r) : r.filter((n) => n !== '.' && n !== '..');
     },
+    unlink: (path) => change(() => p.unlink(path)),
+    rmdir: (path) => change(() => sys_rmdir(p.k, p.task, path)),
+    mkdir: (path) => change(() => p.mkdir(path)),
+    create: (path) =>
+      change(() => {
+        const fd = p.open(path, O_WRONLY | O_CREAT, 0o666);
+        return fd < 0 ? fd : p.close(fd);
+      }),
     isatty(fd) {
       const f = p.task.files?.get(fd);
       return !!f && (f.inode.mode & S_IFMT) === 0o020000 && /^\/dev\/(pts\/|tty)/.test(f.path);

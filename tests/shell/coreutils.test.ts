@@ -50,6 +50,11 @@ function processIo(stdin: string, stdinFile: string | undefined, environ: readon
       const prefix = path.endsWith('/') ? path : `${path}/`;
       return Object.keys(files).filter((f) => f.startsWith(prefix) && !f.slice(prefix.length).includes('/')).map((f) => f.slice(prefix.length));
     },
+    // The fixture files are shared by every case: none of these utilities changes them.
+    unlink: () => ({ errno: 'EROFS' }),
+    rmdir: () => ({ errno: 'EROFS' }),
+    mkdir: () => ({ errno: 'EROFS' }),
+    create: () => ({ errno: 'EROFS' }),
     uid: 0,
     gid: 0,
     cwd: '/tmp',

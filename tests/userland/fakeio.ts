@@ -1,5 +1,6 @@
 // A process's io over a golden's files: readFile, readdir (the names under a directory, from the
-// file paths), /proc/self standing for pid 1 (which the captures ran as), root's ids.
+// file paths), /proc/self standing for pid 1 (which the captures ran as), root's ids. The files are
+// a snapshot: changing them fails as on a read-only filesystem.
 
 import type { Failure, Stat, UtilIo } from '../../src/userland/coreutils/io.js';
 
@@ -28,6 +29,10 @@ export function fakeIo(files: Record<string, string>, out: Out, ids = { uid: 0, 
       return names.size ? [...names] : { errno: 'ENOENT' };
     },
     stat: (path): Stat | Failure => (path !== null && files[path] !== undefined ? { type: 'file', size: 0 } : { errno: 'ENOENT' }),
+    unlink: () => ({ errno: 'EROFS' }),
+    rmdir: () => ({ errno: 'EROFS' }),
+    mkdir: () => ({ errno: 'EROFS' }),
+    create: () => ({ errno: 'EROFS' }),
     uid: ids.uid,
     gid: ids.gid,
     cwd: '/',

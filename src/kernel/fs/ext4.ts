@@ -4,13 +4,13 @@
 
 import type { Kernel } from '../machine.js';
 import { AddressSpace, filemapCached, filemapRead } from '../mm/filemap.js';
-import { EAGAIN, EISDIR, Inode, readText, S_IFREG, type FileOperations, type InodeOperations } from './inode.js';
+import { EAGAIN, EISDIR, EROFS, Inode, readText, S_IFREG, type FileOperations, type InodeOperations } from './inode.js';
 import { addEntry, newDir, SimpleSuperBlock } from './libfs.js';
-
-const EROFS = -30;
 
 /** ext4's root directory inode is 2; files created at install time number on from 11. */
 export class Ext4SuperBlock extends SimpleSuperBlock {
+  readonly rdonly = true;
+
   constructor() {
     super('ext4', 11);
   }

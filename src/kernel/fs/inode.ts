@@ -12,16 +12,20 @@ export const S_IFREG = 0o100000;
 export const S_IFCHR = 0o020000;
 export const S_IFIFO = 0o010000;
 export const S_IFLNK = 0o120000;
+/** The sticky bit: in such a directory only an entry's owner (or the directory's) may remove it. */
+export const S_ISVTX = 0o1000;
 
 export const ENOENT = -2;
 export const EIO = -5;
 export const EBADF = -9;
 export const EAGAIN = -11;
 export const EACCES = -13;
+export const EBUSY = -16;
 export const EEXIST = -17;
 export const ENOTDIR = -20;
 export const EISDIR = -21;
 export const EINVAL = -22;
+export const EROFS = -30;
 export const EPIPE = -32;
 export const ENOTEMPTY = -39;
 export const EINTR = -4;
@@ -37,6 +41,8 @@ export interface Cred {
 export interface SuperBlock {
   /** The name /proc/mounts and `df` show (proc, tmpfs, ext4). */
   readonly type: string;
+  /** SB_RDONLY: mounted read-only, so every change fails with EROFS. */
+  readonly rdonly?: boolean;
   nextIno(): number;
 }
 
@@ -67,7 +73,10 @@ export interface InodeOperations {
   readdir(k: Kernel, dir: Inode, task: Task): string[];
   /** Creates a regular file or directory, or -errno (EACCES/EROFS/ENOSPC). */
   create?(k: Kernel, dir: Inode, name: string, mode: number, cred: Cred): Inode | number;
+  /** Removes a name that is not a directory; 0 or -errno. */
   unlink?(k: Kernel, dir: Inode, name: string): number;
+  /** Removes the directory `name` once vfs_rmdir has checked it may (ENOTEMPTY if it is not empty). */
+  rmdir?(k: Kernel, dir: Inode, name: string): number;
 }
 
 let inodeIds = 0;

@@ -1,14 +1,16 @@
 // fs/open.c, fs/read_write.c, fs/readdir.c, fs/stat.c and fs/namei.c's system calls, as the
 // non-blocking halves the Proc layer (process.ts) wraps: each returns at once with a result,
 // -errno, or EAGAIN when the caller should sleep on the file's wait queue (or wait for its IO)
-// and call again.
+// and call again. rmdir(2) comes whole, syscall entry and all (sys_rmdir), as execve does: Proc
+// has no wrapper for it.
 
 import type { Kernel } from '../machine.js';
 import type { Task } from '../sched/task.js';
 import { ArgKind, kfunc } from '../symbols.js';
+import { syscallEnter, syscallLeave } from '../arch/entry.js';
 import {
-  EBADF, EEXIST, EISDIR, ENOENT, ENOTDIR, EACCES, EPERM, File, Inode, O_ACCMODE, O_CREAT, O_DIRECTORY,
-  O_RDONLY, O_TRUNC, permission, S_IFDIR, S_IFMT, S_IFREG,
+  EBADF, EBUSY, EEXIST, EINVAL, EISDIR, ENOENT, ENOTDIR, ENOTEMPTY, EACCES, EPERM, EROFS, File, Inode, O_ACCMODE,
+  O_CREAT, O_DIRECTORY, O_RDONLY, O_TRUNC, permission, S_IFDIR, S_IFREG, S_ISVTX, type Cred,
 } from './inode.js';
 import { credOf, lookupParent, lookupPath } from './namei.js';
 import { fput, FsStruct } from './fdtable.js';
@@ -27,6 +29,9 @@ export const F___x64_sys_getdents64 = kfunc('__x64_sys_getdents64', { file: 'fs/
 export const F___x64_sys_newstat = kfunc('__x64_sys_newstat', { file: 'fs/stat.c', size: 0x40, global: true, args: [ArgKind.Vmalloc] });
 export const F___x64_sys_unlink = kfunc('__x64_sys_unlink', { file: 'fs/namei.c', size: 0x20, global: true, args: [ArgKind.Vmalloc] });
 export const F___x64_sys_mkdir = kfunc('__x64_sys_mkdir', { file: 'fs/namei.c', size: 0x20, global: true, args: [ArgKind.Vmalloc] });
+export const F_vfs_rmdir = kfunc('vfs_rmdir', { file: 'fs/namei.c', size: 0x150, global: true, args: [ArgKind.Vmalloc, ArgKind.Vmalloc] });
+export const F_do_rmdir = kfunc('do_rmdir', { file: 'fs/namei.c', size: 0x1c0, global: true, args: [ArgKind.Int, ArgKind.User] });
+export const F___x64_sys_rmdir = kfunc('__x64_sys_rmdir', { file: 'fs/namei.c', size: 0x20, global: true, args: [ArgKind.Vmalloc] });
 
 /** Bytes a read(2) asks for at a time: coreutils' and bash's buffer size. */
 export const IO_BUFSIZE = 131072;
@@ -41,6 +46,11 @@ function openFile(k: Kernel, task: Task, path: string, flags: number, mode: numb
   const files = task.files;
   if (!files) return EBADF;
   const cred = credOf(task);
+  // do_last: a name to create that ends in a slash is refused once the directory it is in is found.
+  if (flags & O_CREAT && path.endsWith('/')) {
+    const p = lookupParent(k, task, path);
+    return typeof p === 'number' ? p : EISDIR;
+  }
   let found = lookupPath(k, task, path);
   let created = false;
   if (found === ENOENT && flags & O_CREAT) {
@@ -150,9 +160,65 @@ export function mkdir(k: Kernel, task: Task, path: string, mode: number): number
 export function unlink(k: Kernel, task: Task, path: string): number {
   const p = lookupParent(k, task, path);
   if (typeof p === 'number') return p;
+  // mnt_want_write comes before the lookup: a read-only filesystem refuses even a missing name.
+  if (p.dir.sb.rdonly) return EROFS;
   const child = p.dir.iop?.lookup(k, p.dir, p.name, task);
   if (!child) return ENOENT;
-  if ((child.mode & S_IFMT) === S_IFDIR) return EISDIR;
-  if (!permission(p.dir, credOf(task), 3)) return EACCES;
+  // do_unlinkat's `slashes`: a name with a trailing slash is never a file to unlink.
+  if (path.endsWith('/')) return child.isDir ? EISDIR : ENOTDIR;
+  const denied = mayDelete(credOf(task), p.dir, child, false);
+  if (denied) return denied;
   return p.dir.iop?.unlink ? p.dir.iop.unlink(k, p.dir, p.name) : EPERM;
+}
+
+/** rmdir(2): the syscall entry around do_rmdir. */
+export function sys_rmdir(k: Kernel, task: Task, path: string): number {
+  syscallEnter(k, 84, F___x64_sys_rmdir, -1);
+  return syscallLeave(k, F___x64_sys_rmdir, do_rmdir(k, task, path));
+}
+
+/** do_rmdir: removes the empty directory `path`, or -errno. */
+function do_rmdir(k: Kernel, task: Task, path: string): number {
+  k.enter(F_do_rmdir, -100, 0);
+  return k.leave(F_do_rmdir, rmdirPath(k, task, path));
+}
+
+function rmdirPath(k: Kernel, task: Task, path: string): number {
+  if (path === '') return ENOENT;
+  // filename_parentat walks to the parent and classifies the last component: `/` (LAST_ROOT),
+  // `.` and `..` are refused once the parent is known to be there.
+  const trimmed = path.replace(/\/+$/, '');
+  if (trimmed === '') return EBUSY;
+  const slash = trimmed.lastIndexOf('/');
+  const last = trimmed.slice(slash + 1);
+  if (last === '.' || last === '..') {
+    const parent = lookupPath(k, task, slash < 0 ? '.' : trimmed.slice(0, slash + 1));
+    if (typeof parent === 'number') return parent;
+    return last === '.' ? EINVAL : ENOTEMPTY;
+  }
+  const p = lookupParent(k, task, trimmed);
+  if (typeof p === 'number') return p;
+  // mnt_want_write comes before the lookup: a read-only filesystem refuses even a missing name.
+  if (p.dir.sb.rdonly) return EROFS;
+  const child = p.dir.iop?.lookup(k, p.dir, p.name, task);
+  if (!child) return ENOENT;
+  return vfs_rmdir(k, credOf(task), p.dir, p.name, child);
+}
+
+/** vfs_rmdir: may_delete's checks, then the filesystem's rmdir. */
+function vfs_rmdir(k: Kernel, cred: Cred, dir: Inode, name: string, victim: Inode): number {
+  k.enter(F_vfs_rmdir, -1, -1);
+  // (A mount point would be EBUSY after may_delete, but every one is on the read-only root, refused before.)
+  const r = mayDelete(cred, dir, victim, true) || (dir.iop?.rmdir ? dir.iop.rmdir(k, dir, name) : EPERM);
+  return k.leave(F_vfs_rmdir, r);
+}
+
+/** may_delete: whether CRED may remove VICTIM from DIR, as a directory (rmdir) or not (unlink); 0 or -errno. */
+function mayDelete(cred: Cred, dir: Inode, victim: Inode, isDir: boolean): number {
+  if (!permission(dir, cred, 3)) return EACCES;
+  // check_sticky: in a sticky directory (/tmp) only the owner of the entry or of the directory may remove it.
+  if (dir.mode & S_ISVTX && cred.uid !== 0 && cred.uid !== victim.uid && cred.uid !== dir.uid) return EPERM;
+  if (isDir && !victim.isDir) return ENOTDIR;
+  if (!isDir && victim.isDir) return EISDIR;
+  return 0;
 }

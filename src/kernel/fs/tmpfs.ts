@@ -72,13 +72,19 @@ const tmpfsDirOps: InodeOperations = {
   unlink(k, dir, name) {
     const child = dir.entries!.get(name);
     if (!child) return -2;
-    if (child.isDir) {
-      if (child.entries!.size) return ENOTEMPTY;
-      dir.nlink--;
-    }
     dir.entries!.delete(name);
     child.nlink = 0;
     maybeEvict(k, child, openCount.get(child) ?? 0);
+    return 0;
+  },
+  // shmem_rmdir (simple_rmdir): only an empty directory goes; it takes its `..` link from the parent.
+  rmdir(k, dir, name) {
+    const child = dir.entries!.get(name)!;
+    if (child.entries!.size) return ENOTEMPTY;
+    dir.entries!.delete(name);
+    dir.nlink--;
+    child.nlink = 0;
+    dir.mtime = k.now;
     return 0;
   },
 };

@@ -1,9 +1,11 @@
 // bash's builtins that change the shell itself or that bash never forks for: cd, exit, export,
-// kill, wait, jobs, ulimit, echo, pwd, true/false and `:`. Messages as bash 5.0 prints them.
+// kill, wait, jobs, ulimit, echo, printf, pwd, true/false and `:`. Messages as bash 5.0 prints them
+// (printf's as dash does when the shell runs as sh).
 
 import type { Shell } from './shell.js';
 import { ShellExit } from './shell.js';
-import { echo as echoUtil } from '../coreutils/echo.js';
+import { echoText } from '../coreutils/echo.js';
+import { bashPrintf, dashPrintf } from './printf.js';
 import { strerror } from '../coreutils/io.js';
 import { failure } from '../util_program.js';
 import { signalNumber } from '../signals.js';
@@ -47,17 +49,25 @@ function* pwd(sh: Shell): Generator<number, number, void> {
 }
 
 function* echo(sh: Shell, argv: string[]): Generator<number, number, void> {
-  let text = '';
-  echoUtil(argv, {
-    stdin: () => '', stdout: (s) => void (text += s), stderr: () => {}, readFile: () => ({ errno: 'EIO' }),
-    stat: () => ({ errno: 'EIO' }), readdir: () => ({ errno: 'EIO' }), cwd: '/', environ: [], uid: 0, gid: 0, exec: () => ({ errno: 'EIO' }),
-  });
-  const r = yield* sh.p.write(1, text);
+  const r = yield* sh.p.write(1, echoText(argv));
   if (r < 0 && !sh.p.task.killed) {
     yield* sh.err(`echo: write error: ${strerror(failure(r).errno)}`);
     return 1;
   }
   return 0;
+}
+
+function* printf(sh: Shell, argv: string[]): Generator<number, number, void> {
+  const r = sh.flavour === 'sh' ? dashPrintf(argv, sh.errPrefix) : bashPrintf(argv, sh.errPrefix, { now: sh.p.realtime().sec, shellStart: sh.startTime });
+  for (const [name, value] of r.assigns) sh.vars.set(name, value);
+  // Complaints go out as they happen; the output is buffered until the builtin is done.
+  if (r.stderr) yield* sh.p.write(2, r.stderr);
+  const w = yield* sh.p.write(1, r.stdout);
+  if (w < 0 && !sh.p.task.killed) {
+    yield* sh.err(`printf: write error: ${strerror(failure(w).errno)}`);
+    return 1;
+  }
+  return r.status;
 }
 
 function* exit(sh: Shell, argv: string[]): Generator<number, number, void> {
@@ -248,5 +258,5 @@ function* falseB(): Generator<number, number, void> {
 }
 
 export const BUILTINS: Readonly<Record<string, Builtin>> = {
-  cd, pwd, echo, exit, export: exportB, unset, kill, wait, jobs, ulimit, true: trueB, false: falseB, ':': trueB,
+  cd, pwd, echo, printf, exit, export: exportB, unset, kill, wait, jobs, ulimit, true: trueB, false: falseB, ':': trueB,
 };

@@ -79,6 +79,8 @@ export class Shell implements ShellParams {
   private source = '';
   /** /etc/passwd, read at start for `~user`. */
   passwd = '';
+  /** When the shell started, in seconds since the epoch (printf's %(fmt)T of -2); subshells keep it. */
+  startTime: number;
 
   constructor(
     public p: Proc,
@@ -87,6 +89,7 @@ export class Shell implements ShellParams {
   ) {
     this.arg0 = flavour;
     this.flags = interactive ? 'himBHs' : 'hBc';
+    this.startTime = p.realtime().sec;
   }
 
   get pid(): number {
@@ -121,6 +124,7 @@ export class Shell implements ShellParams {
     s.status = this.status;
     s.lastBackgroundPid = this.lastBackgroundPid;
     s.passwd = this.passwd;
+    s.startTime = this.startTime;
     s.line = this.line;
     s.source = this.source;
     return s;

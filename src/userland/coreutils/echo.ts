@@ -4,6 +4,12 @@
 import type { UtilIo } from './io.js';
 
 export function echo(argv: string[], io: UtilIo): number {
+  io.stdout(echoText(argv));
+  return 0;
+}
+
+/** What echo ARGV prints (bash's builtin writes it itself). */
+export function echoText(argv: readonly string[]): string {
   let newline = true;
   let escapes = false;
   let i = 1;
@@ -14,21 +20,14 @@ export function echo(argv: string[], io: UtilIo): number {
     }
   }
   const words = argv.slice(i);
-  if (!escapes) {
-    io.stdout(words.join(' ') + (newline ? '\n' : ''));
-    return 0;
-  }
+  if (!escapes) return words.join(' ') + (newline ? '\n' : '');
   let out = '';
   for (const [k, word] of words.entries()) {
     const [text, stop] = unescape(word);
     out += (k > 0 ? ' ' : '') + text;
-    if (stop) {
-      io.stdout(out);
-      return 0;
-    }
+    if (stop) return out;
   }
-  io.stdout(out + (newline ? '\n' : ''));
-  return 0;
+  return out + (newline ? '\n' : '');
 }
 
 const SIMPLE: Record<string, string> = { a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\' };

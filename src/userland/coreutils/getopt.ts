@@ -82,6 +82,29 @@ export function getopt(prog: string, args: readonly string[], short: string, lon
   return { options, operands };
 }
 
+/**
+ * getopt for a utility that needs an operand: the options and operands, or null once the usage
+ * error (a bad option, or `missing operand`) is written.
+ */
+export function getoptOperands(
+  prog: string,
+  args: readonly string[],
+  short: string,
+  long: readonly LongOption[],
+  stderr: (s: string) => void,
+): { options: Option[]; operands: string[] } | null {
+  const parsed = getopt(prog, args, short, long);
+  if ('error' in parsed) {
+    stderr(usageError(prog, parsed.error));
+    return null;
+  }
+  if (parsed.operands.length === 0) {
+    stderr(usageError(prog, `${prog}: missing operand`));
+    return null;
+  }
+  return parsed;
+}
+
 /** The usual ending of a usage error: the error, then where to find help. */
 export function usageError(prog: string, error: string): string {
   return `${error}\nTry '${prog} --help' for more information.\n`;

@@ -38,6 +38,14 @@ export interface UtilIo {
   lstat?(path: string): Stat | Failure;
   /** The names in directory PATH (getdents), without `.` and `..`, in the directory's order. */
   readdir(path: string): string[] | Failure;
+  /** unlink(2): removes a name that is not a directory; null once done. */
+  unlink(path: string): Failure | null;
+  /** rmdir(2): removes an empty directory; null once done. */
+  rmdir(path: string): Failure | null;
+  /** mkdir(2) with mode 0777, less the umask; null once done. */
+  mkdir(path: string): Failure | null;
+  /** open(2) for writing with O_CREAT and mode 0666, then close: a missing file is created empty, an existing one left as it is. */
+  create(path: string): Failure | null;
   /** Whether descriptor FD is a terminal (ls lays names out in columns for one). */
   isatty?(fd: number): boolean;
   /** The process's user and group ids. */
@@ -95,6 +103,23 @@ export function quote(s: string, always = true): string {
 }
 
 const CONTROL_ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' };
+
+/**
+ * gnulib's quote() in the C locale (locale quoting style), which some messages use instead of the
+ * shell style: always in single quotes, with C escapes for control characters, backslashes and
+ * the quote itself (`'it\'s'`), and other bytes outside ASCII in octal.
+ */
+export function quoteLocale(s: string): string {
+  let out = "'";
+  for (const b of encoder.encode(s)) {
+    const c = String.fromCharCode(b);
+    if (c === '\\' || c === "'") out += '\\' + c;
+    else if (CONTROL_ESCAPES[c] !== undefined) out += CONTROL_ESCAPES[c];
+    else if (b < 0x20 || b >= 0x7f) out += '\\' + b.toString(8).padStart(3, '0');
+    else out += c;
+  }
+  return out + "'";
+}
 
 /** A file operand's text: '-' is standard input. */
 export function readOperand(path: string, io: UtilIo): string | Failure {
