@@ -13,6 +13,7 @@ import { handle_mm_fault } from './mm/memory.js';
 import type { Proc } from './process.js';
 import { credOf, lookupPath } from './fs/namei.js';
 import { permission } from './fs/inode.js';
+import { sched_process_exec } from './trace/events/sched.js';
 
 const FILE = 'fs/exec.c';
 export const F_do_execve = kfunc('do_execve', { file: FILE, size: 0x30, global: true, args: [ArgKind.Vmalloc, ArgKind.User, ArgKind.User] });
@@ -87,11 +88,15 @@ export function* execve(k: Kernel, p: Proc, path: string, argv: readonly string[
   else if (!setupNewExec(k, task, bin)) err = ENOMEM;
   // A set-user-ID file runs with its owner's effective uid (sudo, su).
   if (!err && typeof found !== 'number' && found.inode.mode & 0o4000) task.uid = found.inode.uid;
+  if (!err) {
+    // load_elf_binary's setup_new_exec names the task; exec_binprm then says so.
+    task.setComm(path.slice(path.lastIndexOf('/') + 1));
+    task.argv = argv;
+    if (k.tpOn[sched_process_exec.id] !== 0) k.traceEvent(sched_process_exec, path, task.pid, task.pid);
+  }
   k.leave(F_do_execve, err);
   syscallLeave(k, F___x64_sys_execve, err);
   if (err || !bin) return err;
-  task.setComm(path.slice(path.lastIndexOf('/') + 1));
-  task.argv = argv;
   // flush_signal_handlers: the new program starts with every signal at its default action.
   task.sigcaught = 0;
   task.sigpending = 0;

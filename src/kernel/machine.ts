@@ -181,7 +181,10 @@ export class Kernel {
     if (!fn) throw new RangeError(`no kernel function ${fnName}`);
     const lists = isReturn ? this.returnHandlers : this.entryHandlers;
     const on = isReturn ? this.returnOn : this.entryOn;
-    lists[fn.id]!.push(handler);
+    // A function's kprobes hang on one aggregate kprobe, newest first (add_new_kprobe's
+    // list_add_rcu); kretprobes' instances are taken in the order they were registered.
+    if (isReturn) lists[fn.id]!.push(handler);
+    else lists[fn.id]!.unshift(handler);
     on[fn.id] = 1;
     return () => {
       const l = lists[fn.id]!;

@@ -26,6 +26,14 @@ export const sched_process_exit = tracepoint(
   'comm=%s pid=%d prio=%d',
 );
 
+export const sched_process_exec = tracepoint(
+  'sched',
+  'sched_process_exec',
+  'sched_process_exec',
+  '__data_loc char[] filename; pid_t pid; pid_t old_pid',
+  'filename=%s pid=%d old_pid=%d',
+);
+
 export const sched_wakeup = tracepoint(
   'sched',
   'sched_wakeup',
