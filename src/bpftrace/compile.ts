@@ -1,16 +1,20 @@
 // bpftrace's main.cpp pipeline from text to loadable programs: parse, resolve the attach points
-// against the kernel (tracepoint and probe existence), the semantic analyser, the resource
-// analyser, codegen. Each stage reports through one Diagnostics; the first stage with an error
-// ends the pipeline, as in bpftrace, and every stage can be dumped for `-d`.
+// against the kernel (tracepoint and probe existence), the ClangParser on the program's C
+// definitions, the semantic analyser, the resource analyser, codegen. Each stage reports through
+// one Diagnostics; the first stage with an error ends the pipeline, as in bpftrace, and every
+// stage can be dumped for `-d`.
 
 import type { Program } from './ast.js';
 import { Diagnostics } from './diagnostics.js';
 import { parse } from './parse.js';
+import { parseCDefinitions } from './clang_parser.js';
 import { resolveAttachPoint, type ResolvedProbe } from './probe_matcher.js';
 import { analyse, type SemanticResult } from './passes/semantic_analyser.js';
 import { analyseResources } from './passes/resource_analyser.js';
 import { codegen, CodegenError, type CompiledProgram } from './passes/codegen.js';
 import { printAst } from './passes/printer.js';
+import { countNodes } from './passes/node_counter.js';
+import { StackOverflowError } from './codegen/stack.js';
 import { disassemble } from '../bpf/disasm.js';
 
 export interface CompileOptions {
@@ -22,6 +26,10 @@ export interface CompileOptions {
   hasChild?: boolean;
   /** kaddr("sym"): the kernel's address for a symbol, 0n when unknown. */
   resolveKname?: (name: string) => bigint;
+  /** -v: the node count (`INFO: node count: N`). */
+  verbose?: boolean;
+  /** The kernel has bounded loops (5.3 and later): without them a while() gets 0.17's warning. */
+  hasLoop?: boolean;
   /** -d: each stage's tree, as bpftrace's `-d` prints them. */
   dump?: (text: string) => void;
 }
@@ -53,23 +61,33 @@ function compileStages(source: string, diags: Diagnostics, opts: CompileOptions)
   opts.dump?.(printAst(program, 'parser'));
   const expansions = program.probes.map((p) => p.attachPoints.map((ap) => resolveAttachPoint(ap, p.attachPoints.length, diags, false)));
   if (diags.hasErrors) return null;
-  const sem = analyse(program, diags, { unsafe: opts.unsafe, positional: opts.params, ...(opts.hasChild ? { hasChild: true } : {}) });
+  const clang = parseCDefinitions(program.cDefinitions, diags);
+  if (!clang) return null;
+  const sem = analyse(program, diags, {
+    unsafe: opts.unsafe,
+    clang,
+    positional: opts.params,
+    ...(opts.hasChild ? { hasChild: true } : {}),
+    ...(opts.hasLoop === false ? { hasLoop: false } : {}),
+  });
   if (!sem || diags.hasErrors) return null;
   opts.dump?.(printAst(program, 'Semantic'));
+  if (opts.verbose) diags.info(`node count: ${countNodes(program)}`);
   // bpftrace's NodeCounter pass leaves the tree as it is; -d prints it again after it.
   opts.dump?.(printAst(program, 'NodeCounter'));
   const resources = analyseResources(program, sem.maps, diags);
   if (!resources || diags.hasErrors) return null;
   opts.dump?.(printAst(program, 'ResourceAnalyser'));
   try {
-    const compiled = codegen(program, sem, resources, { params: opts.params, ...(opts.resolveKname ? { resolveKname: opts.resolveKname } : {}) });
+    const compiled = codegen(program, sem, resources, { params: opts.params, expansions, ...(opts.resolveKname ? { resolveKname: opts.resolveKname } : {}) });
     // Where bpftrace prints LLVM IR, bpfbox has no IR: the bytecode each probe compiled to.
     for (const p of compiled.probes) opts.dump?.(`\nBytecode of ${p.name}\n-------------------\n${disassemble(p.insns).join('\n')}\n`);
     return { program, sem, compiled, expansions };
   } catch (e) {
-    if (!(e instanceof CodegenError)) throw e;
-    // main.cpp reports what codegen throws without a place.
-    diags.error(`Failed to compile: ${e.message}`);
+    if (!(e instanceof CodegenError) && !(e instanceof StackOverflowError)) throw e;
+    // A LOG(FATAL) in codegen aborts bpftrace; main.cpp reports anything else it throws without a place.
+    if (e instanceof CodegenError && e.fatal) diags.list.push({ type: 'FATAL', message: e.message });
+    else diags.error(`Failed to compile: ${e.message}`);
     return null;
   }
 }

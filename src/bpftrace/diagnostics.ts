@@ -11,6 +11,8 @@ export interface Diagnostic {
   message: string;
   /** Absent for messages bpftrace prints without a place (`ERROR: message`). */
   loc?: Location;
+  /** Another tool's lines, which bpftrace passes on as they are (clang's diagnostics). */
+  verbatim?: true;
 }
 
 export class Diagnostics {
@@ -22,6 +24,15 @@ export class Diagnostics {
 
   warning(message: string, loc?: Location): void {
     this.list.push({ type: 'WARNING', message, ...(loc ? { loc } : {}) });
+  }
+
+  info(message: string): void {
+    this.list.push({ type: 'INFO', message });
+  }
+
+  /** An error in another tool's words, printed without bpftrace's `ERROR: `. */
+  verbatimError(message: string): void {
+    this.list.push({ type: 'ERROR', message, verbatim: true });
   }
 
   get hasErrors(): boolean {
@@ -41,6 +52,7 @@ function sourceLine(source: string, n: number): string {
 export function formatDiagnostic(d: Diagnostic, source: string, filename: string): string {
   const msg = d.message.endsWith('\n') ? d.message.slice(0, -1) : d.message;
   const l = d.loc;
+  if (d.verbatim) return `${msg}\n`;
   if (!l) return `${d.type}: ${msg}\n`;
   const file = filename ? `${filename}:` : '';
   if (l.line < l.endLine) return `${file}${l.line}-${l.endLine}: ${d.type}: ${msg}\n`;

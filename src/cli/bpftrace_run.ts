@@ -34,6 +34,8 @@ export async function runBpftrace(opts: BpftraceOptions, io: Io): Promise<number
     params: opts.params,
     unsafe: opts.unsafe,
     hasChild: opts.cmd !== undefined,
+    verbose: opts.verbose > 0,
+    hasLoop: opts.bpfKernel !== '5.0',
     resolveKname: (name) => {
       const k = boot();
       const fn = k.functions.find((f) => f.name === name);
@@ -57,24 +59,25 @@ export async function runBpftrace(opts: BpftraceOptions, io: Io): Promise<number
     out,
     stderr: io.stderr,
   });
-  // BPFtrace::run returns -1 (exit status 255) when a program fails to load or attach.
-  try {
-    rt.load();
-  } catch (e) {
-    if (!(e instanceof BpfLoadError)) throw e;
-    io.stderr(`ERROR: ${e.message}\n`);
-    return e.status;
-  }
+  // BPFtrace::run returns -1 (exit status 255) when a program fails to load or attach: the
+  // status of a step that failed so, else null.
+  const failed = (step: () => void): number | null => {
+    try {
+      step();
+      return null;
+    } catch (e) {
+      if (!(e instanceof BpfLoadError)) throw e;
+      if (e.message) io.stderr(`ERROR: ${e.message}\n`);
+      return e.status;
+    }
+  };
+  const loadStatus = failed(() => rt.load());
+  if (loadStatus !== null) return loadStatus;
   const tty = k.vfs.console;
   tty.write = io.stdout;
   tty.writeErr = io.stderr;
-  try {
-    rt.start();
-  } catch (e) {
-    if (!(e instanceof BpfLoadError)) throw e;
-    io.stderr(`ERROR: ${e.message}\n`);
-    return e.status;
-  }
+  const startStatus = failed(() => rt.start());
+  if (startStatus !== null) return startStatus;
   if (opts.workload !== undefined) startSession(k, ['bash', '-c', opts.workload]);
   const child = opts.cmd !== undefined ? k.tasks.get(startSession(k, ['bash', '-c', opts.cmd])) : undefined;
 
@@ -85,10 +88,11 @@ export async function runBpftrace(opts: BpftraceOptions, io: Io): Promise<number
   const start = k.now;
   const limit = start + (opts.durationNs ?? UNBOUNDED_LIMIT_NS);
   const wallStart = Date.now();
-  try {
+  /** Runs the machine in slices while `more()`, keeping to the wall clock when paced. */
+  const runWhile = async (more: () => boolean, until: number): Promise<void> => {
     let steps = 0;
-    while (!rt.done && !interrupted && k.now < limit && !(child && ended(child))) {
-      k.sched.run(Math.min(k.now + SLICE_NS, limit));
+    while (more() && !interrupted && k.now < until) {
+      k.sched.run(Math.min(k.now + SLICE_NS, until));
       if (paced) {
         const ahead = (k.now - start) / 1e6 - (Date.now() - wallStart);
         if (ahead > 0) await new Promise((r) => setTimeout(r, ahead));
@@ -96,6 +100,19 @@ export async function runBpftrace(opts: BpftraceOptions, io: Io): Promise<number
         // Let a Ctrl-C through while running ahead of the clock.
         await new Promise((r) => setImmediate(r));
       }
+    }
+  };
+  try {
+    await runWhile(() => !rt.done && !(child && ended(child)), limit);
+    // END may have asked bpftrace's process to run commands: it finishes them, even after a Ctrl-C
+    // ended the tracing; another Ctrl-C stops them.
+    const stopStatus = failed(() => rt.stop());
+    if (stopStatus !== null) return stopStatus;
+    interrupted = false;
+    await runWhile(() => !rt.idle, k.now + UNBOUNDED_LIMIT_NS);
+    if (!rt.idle) {
+      rt.interrupt();
+      k.sched.run(k.now + SLICE_NS);
     }
   } finally {
     process.off('SIGINT', onSigint);

@@ -5,7 +5,7 @@
 // stdout (0.17 writes it to stderr), and -V names bpfbox.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -74,9 +74,11 @@ describe('bpfbox as bpftrace 0.17\'s command line', () => {
   it('runs a program given as -e, as a file with positional parameters, or on stdin', () => {
     const ran = (out: string) => ({ status: 0, stdout: `Attaching 1 probe...\n${out}\n\n`, stderr: '' });
     expect(bpfbox(['-e', 'BEGIN { printf("%s\\n", comm); exit(); }'])).toEqual(ran('bpftrace\n'));
-    const file = join(mkdtempSync(join(tmpdir(), 'bpfbox-')), 'prog.bt');
+    const dir = mkdtempSync(join(tmpdir(), 'bpfbox-'));
+    const file = join(dir, 'prog.bt');
     writeFileSync(file, 'BEGIN { printf("%d %s\\n", $1 + $2, str($3)); exit(); }\n');
     expect(bpfbox([file, '1', '2', 'three'])).toEqual(ran('3 three\n'));
+    rmSync(dir, { recursive: true });
     expect(bpfbox(['-'], 'BEGIN { printf("stdin\\n"); exit(); }\n')).toEqual(ran('stdin\n'));
     expect(bpfbox(['missing.bt'])).toEqual({ status: 255, stdout: '', stderr: "ERROR: failed to open file 'missing.bt': No such file or directory\n" });
   });
@@ -87,6 +89,33 @@ describe('bpfbox as bpftrace 0.17\'s command line', () => {
     const c = bpfbox(['-c', 'memhog 64M', '-e', 'tracepoint:kmem:mm_page_alloc /comm == "memhog"/ { @pages = count(); }']);
     expect(c.status).toBe(0);
     expect(Number(/^@pages: (\d+)$/m.exec(c.stdout)?.[1])).toBeGreaterThan(16384);
+  });
+
+  it('builds a program per match where the probe reads `probe` or tracepoint args, so each sees its own', () => {
+    const k = bpfbox(['-c', 'cat /etc/passwd', '-e', 'kprobe:vfs_rea* { @[probe] = count(); }']);
+    expect(k.status).toBe(0);
+    expect(k.stdout).toMatch(/^@\[kprobe:vfs_read\]: \d+$/m);
+    expect(k.stdout).not.toContain('*');
+    const t = bpfbox(['-c', 'memhog 8M', '-e', 'tracepoint:kmem:mm_page_all*, tracepoint:kmem:mm_page_free { @[probe, args->order] = count(); }']);
+    expect(t.status).toBe(0);
+    expect(t.stdout).toMatch(/^@\[tracepoint:kmem:mm_page_alloc, 0\]: \d+$/m);
+    expect(t.stdout).toMatch(/^@\[tracepoint:kmem:mm_page_free, 0\]: \d+$/m);
+  });
+
+  it('runs system() and cat() in bpftrace\'s own process on the machine, which a probe can see', () => {
+    const r = bpfbox([
+      '--unsafe',
+      '-e',
+      'kprobe:do_sys_open /comm == "bpftrace"/ { @opens = count(); } BEGIN { system("echo %s > /tmp/x", "from-sh"); cat("/tmp/x"); cat("/proc/%d/comm", pid); exit(); }',
+    ]);
+    expect(r).toEqual({ status: 0, stdout: 'Attaching 2 probes...\nfrom-sh\nbpftrace\n\n\n@opens: 2\n', stderr: '' });
+  });
+
+  it('sees each exec through sched:sched_process_exec, the task already named for the new program', () => {
+    const r = bpfbox(['-c', 'bash -c "uname; true"', '-e', 'tracepoint:sched:sched_process_exec { printf("%s %s %d\\n", str(args->filename), comm, args->pid == args->old_pid); }']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^\/usr\/bin\/uname uname 1\nLinux\n/m);
+    expect(r.stdout).not.toContain('true');
   });
 
   it('leaves the other commands where they were', () => {

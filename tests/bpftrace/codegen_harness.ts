@@ -9,6 +9,7 @@ import { codegen, type CompiledProgram } from '../../src/bpftrace/passes/codegen
 import { analyseResources } from '../../src/bpftrace/passes/resource_analyser.js';
 import { analyse } from '../../src/bpftrace/passes/semantic_analyser.js';
 import { parse } from '../../src/bpftrace/parse.js';
+import { parseCDefinitions } from '../../src/bpftrace/clang_parser.js';
 import { StandaloneHost } from '../../src/bpf/host.js';
 import { relocateMapRefs } from '../../src/bpf/program.js';
 import { PERF_RECORD_SAMPLE } from '../../src/bpf/maps/perf_event.js';
@@ -79,7 +80,9 @@ export function compileSource(source: string, params: string[] = []): CompiledPr
 
 function compileProgram(program: Program, params: string[]): CompiledProgram {
   const diags = new Diagnostics();
-  const sem = analyse(program, diags, { unsafe: true, positional: params });
+  const clang = parseCDefinitions(program.cDefinitions, diags);
+  if (!clang) throw new Error(`clang errors: ${JSON.stringify(diags.list.map((d) => d.message))}`);
+  const sem = analyse(program, diags, { unsafe: true, positional: params, clang });
   if (!sem || diags.hasErrors) throw new Error(`semantic errors: ${JSON.stringify(diags.list.map((d) => d.message))}`);
   const res = analyseResources(program, sem.maps, diags);
   if (!res) throw new Error(`resource errors: ${JSON.stringify(diags.list.map((d) => d.message))}`);

@@ -100,3 +100,82 @@ describe('resource analyser', () => {
     expect(() => compileSource('BEGIN { @l = lhist(1, 0, 10, 1); @l = lhist(1, 0, 20, 1); }')).toThrow(/Different lhist bounds in a single map unsupported/);
   });
 });
+
+describe("codegen from source: the program's C definitions", () => {
+  const A = 0xffff888000010000n;
+  const B = 0xffff888000020000n;
+  const DEFS =
+    'struct bx_in { short x; char tag[4]; }\n' +
+    'struct bx_s { int a; unsigned int lo:3, mid:12; int neg:5; long big:40; struct bx_in in; int arr[3]; char name[6]; ' +
+    'struct bx_s *next; u8 bytes[2]; short m[2][3]; struct bx_in ins[2]; }\n';
+
+  /** A bx_s at A (its next pointing at a second one at B, whose next is 0), laid out as clang does. */
+  function memory(l: Loaded & { host: { memory: Map<bigint, Uint8Array> } }): void {
+    const a = new Uint8Array(80);
+    const dv = new DataView(a.buffer);
+    dv.setInt32(0, -7, true);
+    // lo:3 at bit 32, mid:12 at bit 35, neg:5 at bit 47; big:40 at byte 8.
+    dv.setUint32(4, 5 | (0xabc << 3) | (0x1f << 15), true);
+    dv.setBigUint64(8, 0xff12345678abn, true);
+    dv.setInt16(14, -300, true);
+    a.set(Buffer.from('abc'), 16);
+    [1, 2, -3].forEach((v, i) => dv.setInt32(20 + 4 * i, v, true));
+    a.set(Buffer.from('hello'), 32);
+    dv.setBigUint64(40, B, true);
+    a.set([0x11, 0xf2], 48);
+    dv.setInt16(50 + 2 * 5, -2, true);
+    dv.setInt16(62 + 6, 777, true);
+    a.set(Buffer.from('zz'), 62 + 8);
+    const b = new Uint8Array(80);
+    new DataView(b.buffer).setInt32(0, 99, true);
+    [1, 2, -3].forEach((v, i) => new DataView(b.buffer).setInt32(20 + 4 * i, v, true));
+    l.host.memory.set(A, a);
+    l.host.memory.set(B, b);
+  }
+
+  for (const dialect of ['5.0', '6.x'] as const) {
+    test(`fields, bitfields, nested records, arrays and pointer chains read through probe_read (${dialect})`, () => {
+      const c = compileSource(
+        `${DEFS}BEGIN { $p = (struct bx_s *)${A}; @a = $p->a; @lo = $p->lo; @mid = $p->mid; @neg = $p->neg; @big = $p->big; ` +
+          '@x = $p->in.x; @arr2 = $p->arr[2]; @n = $p->next->a; @nn = $p->next->next->a; @b1 = $p->bytes[1]; @m12 = $p->m[1][2]; ' +
+          '@insx = $p->ins[1].x; @name[$p->name] = 1; @tag[$p->ins[1].tag] = 1; @arr = $p->arr; $v = @arr; @v1 = $v[1]; ' +
+          '@eq = $p->arr == $p->next->arr; @sz = sizeof(*$p); exit(); }',
+      );
+      const l = load(c, dialect);
+      memory(l);
+      l.run(0);
+      const ints = Object.fromEntries(['@a', '@lo', '@mid', '@neg', '@big', '@x', '@arr2', '@n', '@nn', '@b1', '@m12', '@insx', '@v1', '@eq', '@sz'].map((n) => [n, val(l, n)]));
+      // A signed bitfield is masked, not sign-extended, as 0.17 reads it.
+      expect(ints).toEqual({
+        '@a': -7n, '@lo': 5n, '@mid': 0xabcn, '@neg': 31n, '@big': 0x12345678abn, '@x': -300n, '@arr2': -3n, '@n': 99n, '@nn': 0n,
+        '@b1': 0xf2n, '@m12': -2n, '@insx': 777n, '@v1': 2n, '@eq': 1n, '@sz': 80n,
+      });
+      expect([...l.entries('@name').keys()]).toEqual([Buffer.from('hello\0').toString('hex')]);
+      expect([...l.entries('@tag').keys()]).toEqual([Buffer.from('zz\0\0').toString('hex')]);
+      expect(hex(l.entries('@arr').get(u64(0))!)).toBe('0100000002000000fdffffff');
+    });
+  }
+
+  test('enum constants are integers; a struct cast of ctx or of a tracepoint args reads through probe_read', () => {
+    const c = compileSource('enum bx_e { BX_A = 3, BX_B } BEGIN { @ = BX_B * 10 + BX_A; exit(); }');
+    const l = load(c);
+    l.run(0);
+    expect(val(l, '@')).toBe(43n);
+    for (const src of [
+      'struct bx_regs { long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di; } kprobe:vfs_read { $r = (struct bx_regs *)ctx; @[$r->si] = count(); }',
+      'struct bx_tp { long common; unsigned long pfn; unsigned int order; } tracepoint:kmem:mm_page_alloc { @ = ((struct bx_tp *)args)->order; }',
+    ]) {
+      for (const dialect of ['5.0', '6.x'] as const) expect(load(compileSource(src), dialect).progFds).toHaveLength(1);
+    }
+  });
+
+  test('print(), tuples and keys read an array from memory whole', () => {
+    const c = compileSource(`${DEFS}BEGIN { $p = (struct bx_s *)${A}; print($p->arr); @t = (1, $p->arr); @k[$p->bytes] = 1; exit(); }`);
+    const l = load(c);
+    memory(l);
+    l.run(0);
+    expect(hex(l.records()[0]!.subarray(16, 28))).toBe('0100000002000000fdffffff');
+    expect(hex(l.entries('@t').get(u64(0))!)).toBe(`${u64(1)}0100000002000000fdffffff00000000`);
+    expect([...l.entries('@k').keys()]).toEqual(['11f2']);
+  });
+});

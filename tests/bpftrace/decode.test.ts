@@ -5,6 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { decodeValue, type Resolver } from '../../src/bpftrace/runtime/decode.js';
 import type { SizedType } from '../../src/bpftrace/types.js';
+import { RecordValue } from '../../src/bpftrace/output/value.js';
+import { argumentValue } from '../../src/bpftrace/output/output.js';
+import { createOutput } from '../../src/bpftrace/output/index.js';
 
 const none: Resolver = {
   stack: () => null,
@@ -12,10 +15,35 @@ const none: Resolver = {
   probe: (id) => `probe${id}`,
   username: (uid) => String(uid),
   timestamp: () => '',
+  record: (name) =>
+    name === 'struct bx_rec'
+      ? {
+          name,
+          size: 8,
+          fields: new Map([
+            ['id', { type: { type: 'integer' as const, size: 4, isSigned: true }, offset: 0 }],
+            ['name', { type: { type: 'string' as const, size: 4, isSigned: false }, offset: 4 }],
+          ]),
+        }
+      : undefined,
 };
 const t = (type: SizedType['type'], size: number, isSigned = false): SizedType => ({ type, size, isSigned });
 
 describe('decodeValue', () => {
+  it('reads a struct field by field, as its definition lays it out', () => {
+    const b = new Uint8Array([0xfb, 0xff, 0xff, 0xff, 0x61, 0x62, 0, 0]);
+    const v = decodeValue(b, 0, { type: 'record', size: 8, isSigned: false, name: 'struct bx_rec' }, none);
+    expect(v).toBeInstanceOf(RecordValue);
+    expect((v as RecordValue).fields.map((f) => [f.name, f.offset, f.value])).toEqual([
+      ['id', 0, -5n],
+      ['name', 4, 'ab'],
+    ]);
+    const rec: SizedType = { type: 'record', size: 8, isSigned: false, name: 'struct bx_rec' };
+    expect(createOutput('text').valueToStr(rec, v, 1)).toBe('{ .id = -5, .name = ab }');
+    expect(createOutput('json').valueToStr(rec, v, 1)).toBe('{ "id": -5, "name": "ab" }');
+    expect(argumentValue(rec, v)).toBe('{.id=-5,.name=ab}');
+  });
+
   it('prints an unresolvable user symbol as its address, and a MAC in upper-case hex', () => {
     const usym = new Uint8Array(16);
     new DataView(usym.buffer).setBigUint64(0, 0x1234n, true);

@@ -74,4 +74,19 @@ describe('bpftrace fuzz: regressions', () => {
     expect([...l.entries('@a').values()].map((v) => Buffer.from(v).readBigUInt64LE(0))).toEqual([1n]);
     expect([...l.entries('@b').values()].map((v) => Buffer.from(v).readBigUInt64LE(0))).toEqual([0n]);
   });
+
+  it('a frame past 512 bytes, however large, is the stack limit error, not an exception', () => {
+    expect(errors('struct bx { unsigned char raw[4294967295]; } BEGIN { @k[((struct bx *)0)->raw] = 1; }')).toEqual([
+      'Failed to compile: Looks like the BPF stack limit of 512 bytes is exceeded. Please move large on stack variables into BPF per-cpu array map.',
+    ]);
+  });
+
+  it('what 0.17 too cannot load passes: a map value of no bytes, a pointer stored in a map on 5.0', () => {
+    expect(check('struct Foo { int a; char b[4]; }\nBEGIN { print(sizeof(struct Foo)); @s = bpftrace; }', false, [])).toBeNull();
+    expect(check('kretprobe:vfs_read { @f = (ctx)-1; exit(); }', false, [])).toBeNull();
+  });
+
+  it('clang rejects malformed C definitions with its own messages', () => {
+    expect(errors('struct bx { int a b; } BEGIN { exit(); }')).toEqual(["definitions.h:2:18: error: expected ';' at end of declaration list"]);
+  });
 });

@@ -2,10 +2,10 @@
 // the exit status. (npm test builds dist/ before the tests run.)
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { normalizeLog, stripLivenessDebug } from '../support/corpus.js';
 
 function bpfbox(args: string[], input = ''): { status: number; stdout: string; stderr: string } {
@@ -64,6 +64,7 @@ describe('bpfbox bpf run', () => {
 
 describe('bpfbox bpf asm and disasm', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bpfbox-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   it('assembles a file or stdin', () => {
     const f = join(dir, 'p.s');
     writeFileSync(f, 'r0 = 42\nexit\n');

@@ -15,7 +15,7 @@ export class StackFrame {
 
   /** A slot of `bytes` (rounded up to 8): its offset from r10, negative. */
   alloc(bytes: number): number {
-    this.top += Math.max(8, (bytes + 7) & ~7);
+    this.top += Math.max(8, Math.ceil(bytes / 8) * 8);
     if (this.top > MAX_BPF_STACK) {
       throw new StackOverflowError(`Looks like the BPF stack limit of ${MAX_BPF_STACK} bytes is exceeded. Please move large on stack variables into BPF per-cpu array map.`);
     }

@@ -69,6 +69,10 @@ export class JsonOutput extends Output {
     return `[${elems.join(',')}]`;
   }
 
+  protected fieldToStr(name: string, value: string): string {
+    return `"${name}": ${value}`;
+  }
+
   /** Key parts joined by `,` into one JSON string; no key at all for a keyless map. */
   protected mapKeyToStr(info: MapInfo, key: Value[]): string {
     if (info.key.length === 0) return '';

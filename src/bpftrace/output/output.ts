@@ -14,6 +14,7 @@ import {
   asBytes,
   asList,
   asPerCpu,
+  asRecord,
   asStack,
   asString,
   averageOf,
@@ -122,6 +123,8 @@ export function argumentValue(ty: SizedType, v: Value): string {
       const el = ty.element!;
       return '[' + asList(v, what).map((e) => argumentValue(el, e)).join(',') + ']';
     }
+    case 'record':
+      return '{' + asRecord(v, what).fields.map((f) => `.${f.name}=${argumentValue(f.type, f.value)}`).join(',') + '}';
     default:
       throw new TypeError(`invalid mapkey argument type: ${ty.type}`);
   }
@@ -139,6 +142,8 @@ export abstract class Output {
   abstract mapStats(info: MapInfo, top: number, div: number, rows: StatsRow[]): string;
 
   protected abstract tupleToStr(elems: string[]): string;
+  /** A struct field in a printed struct value (`.name = value` in text). */
+  protected abstract fieldToStr(name: string, value: string): string;
   protected abstract mapKeyToStr(info: MapInfo, key: Value[]): string;
   protected abstract mapKeyvalToStr(info: MapInfo, key: string, val: string): string;
   protected abstract mapElemDelimToStr(info: MapInfo): string;
@@ -195,7 +200,7 @@ export abstract class Output {
       case 'max':
         return cdiv(maxValue(asPerCpu(v, what)), d).toString();
       case 'record':
-        throw new TypeError('printing a record needs its field names, which SizedType does not carry');
+        return `{ ${asRecord(v, what).fields.map((f) => this.fieldToStr(f.name, this.valueToStr(f.type, f.value, div))).join(', ')} }`;
       default:
         return cdiv(BigInt.asIntN(64, asBigint(v, what)), d).toString();
     }

@@ -44,6 +44,10 @@ export class TextOutput extends Output {
     return `(${elems.join(', ')})`;
   }
 
+  protected fieldToStr(name: string, value: string): string {
+    return `.${name} = ${value}`;
+  }
+
   protected mapKeyToStr(info: MapInfo, key: Value[]): string {
     if (info.key.length === 0) return info.name;
     return `${info.name}[${info.key.map((t, i) => argumentValue(t, key[i]!)).join(', ')}]`;

@@ -38,7 +38,12 @@ export interface StackValue {
  * - kstack, ustack: StackValue;
  * - tuple: one Value per field; array: one Value per element.
  */
-export type Value = bigint | string | Uint8Array | StackValue | Value[];
+export type Value = bigint | string | Uint8Array | StackValue | RecordValue | Value[];
+
+/** A struct or union's value: its fields by name, each with the type it prints as. */
+export class RecordValue {
+  constructor(readonly fields: readonly { name: string; type: SizedType; offset: number; value: Value }[]) {}
+}
 
 /**
  * Aggregation values exactly as a lookup in the per-CPU map returns them: one raw 64-bit word per
@@ -185,6 +190,11 @@ export function asList(v: MapValue, what: string): Value[] {
   return v;
 }
 
+export function asRecord(v: MapValue, what: string): RecordValue {
+  if (!(v instanceof RecordValue)) throw new TypeError(`${what}: expected a struct value`);
+  return v;
+}
+
 export function asPerCpu(v: MapValue, what: string): bigint[] {
   if (typeof v !== 'object' || !('perCpu' in v)) throw new TypeError(`${what}: expected per-CPU words`);
   return v.perCpu;
@@ -258,5 +268,7 @@ function encodeValue(ty: SizedType, v: Value, out: Uint8Array, offset: number): 
       const el = ty.element;
       v.forEach((e, i) => encodeValue(el, e, out, offset + i * el.size));
     }
+  } else if (v instanceof RecordValue) {
+    for (const f of v.fields) encodeValue(f.type, f.value, out, offset + f.offset);
   } else put(v.id, 8);
 }

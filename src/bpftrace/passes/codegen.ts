@@ -9,7 +9,8 @@
 // aggregates live in stack slots and are passed around as their r10 offset.
 
 import type {
-  AssignMapStatement, AttachPoint, BinopExpr, CallExpr, Expr, FieldAccessExpr, MapExpr, Probe, Program, Statement, UnopExpr,
+  AssignMapStatement, AssignVarStatement, AttachPoint, BinopExpr, CallExpr, Expr, FieldAccessExpr, MapExpr, Probe, Program, Statement,
+  UnopExpr,
 } from '../ast.js';
 import type { Location } from '../ast.js';
 import { AsyncAction, AsyncEvent, JOIN_ARGNUM, JOIN_ARGSIZE, type FormatCall } from '../async_action.js';
@@ -29,12 +30,20 @@ import { hasBucketKey, isClearable, layoutMaps, type CompiledMap } from '../code
 import { extend, loadInt, memcpy, memsetStack, storeBytes, storeIntStack } from '../codegen/memory.js';
 import { StackFrame } from '../codegen/stack.js';
 import { tracepointArgs } from '../tracepoint_format_parser.js';
+import type { ResolvedProbe } from '../probe_matcher.js';
 import type { MapInfo, SizedType } from '../types.js';
 import { DEFAULT_STACK, type ResourceResult } from './resource_analyser.js';
+import type { Bitfield, Struct } from './struct.js';
 
 /** What codegen needs from the semantic analyser besides the typed tree (its SemanticResult fits). */
 export interface CodegenSemantics {
   maps: ReadonlyMap<string, MapInfo>;
+  /** The records field accesses resolve against (BPFtrace::structs). */
+  structs?: ReadonlyMap<string, Struct>;
+  /** The C definitions' enum constants (BPFtrace::enums_). */
+  enums?: ReadonlyMap<string, bigint>;
+  /** Per probe, whether it needs a program per matched attach point (Probe::need_expansion). */
+  probes?: readonly { needExpansion: boolean }[];
 }
 
 export interface CodegenOptions {
@@ -42,6 +51,8 @@ export interface CodegenOptions {
   params?: readonly string[];
   /** kaddr("sym"): the symbol's kernel address, 0 when unknown. */
   resolveKname?: (name: string) => bigint;
+  /** Per probe, per attach point, what it matches on this kernel: an expanded probe gets a program for each. */
+  expansions?: readonly (readonly (readonly ResolvedProbe[])[])[];
 }
 
 /**
@@ -58,6 +69,10 @@ export interface CompiledProbe {
   name: string;
   /** The probe's index among probes of the same name, from 1 (bpftrace's section index). */
   index: number;
+  /** The probe block it was generated from (its number in the program). */
+  astProbe: number;
+  /** For a program of an expanded probe: the attach point (its number in the block) and the match it is for. */
+  expansion?: { ap: number; match: string };
   attachPoints: AttachPoint[];
   progType: ProbeProgType;
   progTypeId: number;
@@ -81,12 +96,17 @@ export interface CompiledProgram {
   nonMapPrintArgs: SizedType[];
   /** The `probe` builtin's value is an index into this list of probe names. */
   probeIds: string[];
+  /** The structs and unions values of record type are laid out by, by name. */
+  structs: ReadonlyMap<string, Struct>;
+  /** Per probe block, its name (attach points joined by ',') and index; 0 for an expanded one, as 0.17 never sets it. */
+  astProbes: { name: string; index: number }[];
   /** Index of the `printf` perf event array in `maps`. */
   perfEventMap: number;
 }
 
 export class CodegenError extends Error {
-  constructor(message: string, readonly loc?: Location) {
+  /** `fatal`: what bpftrace's codegen ends with LOG(FATAL), aborting the process. */
+  constructor(message: string, readonly loc?: Location, readonly fatal = false) {
     super(message);
   }
 }
@@ -97,6 +117,12 @@ const INT: Val = { kind: 'int' };
 const NONE: Val = { kind: 'none' };
 
 const AGGREGATION_CALLS = new Set(['count', 'sum', 'min', 'max', 'avg', 'stats', 'hist', 'lhist']);
+
+/**
+ * Structs and arrays: codegen holds one as the address of its bytes in memory, which are read
+ * with probe_read only when a member is used, or as a copy on the stack once it went through a map.
+ */
+const isAggregate = (t: SizedType): boolean => t.type === 'record' || t.type === 'array';
 
 /** x86-64 struct pt_regs offsets (arch/x86_64.cpp): arg0..arg5, retval, func. */
 const PT_REGS_ARG = [112, 104, 96, 88, 72, 64];
@@ -126,8 +152,8 @@ export function attachPointName(ap: AttachPoint): string {
 
 export const probeName = (p: Probe): string => p.attachPoints.map(attachPointName).join(',');
 
-function progTypeFor(p: Probe): ProbeProgType {
-  return p.attachPoints[0]?.provider === 'tracepoint' ? 'tracepoint' : 'kprobe';
+function progTypeFor(p: Probe, match: ResolvedProbe | null): ProbeProgType {
+  return (match?.provider ?? p.attachPoints[0]?.provider) === 'tracepoint' ? 'tracepoint' : 'kprobe';
 }
 
 const textEncoder = new TextEncoder();
@@ -156,9 +182,12 @@ export class CodegenBPF {
   // Per probe.
   private em = new Emitter();
   private frame = new StackFrame();
-  private vars = new Map<string, { off: number; type: SizedType }>();
+  /** `copy`: the slot holds a struct's or array's bytes rather than its address. */
+  private vars = new Map<string, { off: number; type: SizedType; copy: boolean }>();
   private loops: { cont: Label; brk: Label }[] = [];
   private probe: Probe | null = null;
+  /** The match the program is for, in an expanded probe. */
+  private match: ResolvedProbe | null = null;
   private probefull = '';
   /**
    * The bucket of the probe's last avg/stats/hist/lhist update, for delete() on such a map: bpftrace
@@ -183,15 +212,40 @@ export class CodegenBPF {
     this.catArgs = res.catArgs.map(layoutFormat);
   }
 
+  /**
+   * CodegenLLVM::visit(Probe): a program for the whole probe, or, when it reads `probe` or
+   * tracepoint `args`, one per match of each attach point, named for the match. Every program
+   * takes the next index among programs of its probe's name (getNextIndexForProbe).
+   */
   compile(): CompiledProgram {
     const probes: CompiledProbe[] = [];
+    const astProbes: { name: string; index: number }[] = [];
     const seen = new Map<string, number>();
-    for (const p of this.program.probes) {
-      const name = probeName(p);
+    const nextIndex = (name: string): number => {
       const index = (seen.get(name) ?? 0) + 1;
       seen.set(name, index);
-      probes.push(this.generateProbe(p, name, index));
-    }
+      return index;
+    };
+    this.program.probes.forEach((p, i) => {
+      const name = probeName(p);
+      if (!this.sem.probes?.[i]?.needExpansion) {
+        const index = nextIndex(name);
+        astProbes.push({ name, index });
+        probes.push(this.generateProbe(p, i, name, index, null));
+        return;
+      }
+      astProbes.push({ name, index: 0 });
+      const ids = { ...this.ids };
+      p.attachPoints.forEach((ap, j) => {
+        // Without the kernel's matches, an attach point stands for itself.
+        const matches = this.opts.expansions?.[i]?.[j] ?? [{ name: attachPointName(ap), provider: ap.provider, target: ap.target, func: ap.func }];
+        for (const m of matches) {
+          // create_reset_ids: each program numbers its printfs and the like from the same start.
+          this.ids = { ...ids };
+          probes.push({ ...this.generateProbe(p, i, m.name, nextIndex(name), m), expansion: { ap: j, match: m.name } });
+        }
+      });
+    });
     return {
       maps: this.maps,
       probes,
@@ -203,6 +257,8 @@ export class CodegenBPF {
       strftimeArgs: this.res.strftimeArgs,
       nonMapPrintArgs: this.res.nonMapPrintArgs,
       probeIds: this.probeIds,
+      structs: this.sem.structs ?? new Map(),
+      astProbes,
       perfEventMap: this.perfMap,
     };
   }
@@ -210,7 +266,8 @@ export class CodegenBPF {
   // -------------------------------------------------------------------------------------------
   // Probes and statements.
 
-  private generateProbe(p: Probe, name: string, index: number): CompiledProbe {
+  private generateProbe(p: Probe, astProbe: number, name: string, index: number, match: ResolvedProbe | null): CompiledProbe {
+    this.match = match;
     this.em = new Emitter();
     this.frame = new StackFrame();
     this.vars = new Map();
@@ -238,10 +295,11 @@ export class CodegenBPF {
     }
     this.stmts(p.stmts);
     this.createRet();
-    const progType = progTypeFor(p);
+    const progType = progTypeFor(p, match);
     return {
       name,
       index,
+      astProbe,
       attachPoints: p.attachPoints,
       progType,
       progTypeId: PROG_TYPE_IDS[progType],
@@ -283,9 +341,11 @@ export class CodegenBPF {
 
   private declareVariables(ss: readonly Statement[]): void {
     const sizes = new Map<string, SizedType>();
+    const assigns: AssignVarStatement[] = [];
     const walk = (list: readonly Statement[]): void => {
       for (const s of list) {
         if (s.kind === 'AssignVarStatement') {
+          assigns.push(s);
           const t = s.variable.type ?? typeOf(s.expr);
           const prev = sizes.get(s.variable.ident);
           if (!prev || prev.size < t.size) sizes.set(s.variable.ident, t);
@@ -298,17 +358,47 @@ export class CodegenBPF {
       }
     };
     walk(ss);
+    // A variable keeps an array's bytes when any assignment gives it a stack copy (a map's value,
+    // say), since then there is no address to keep; otherwise it keeps the address, as 0.17 does.
+    const copies = new Set<string>();
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const s of assigns) {
+        if (!copies.has(s.variable.ident) && this.isStackAggregate(s.expr, copies)) {
+          copies.add(s.variable.ident);
+          grew = true;
+        }
+      }
+    }
     for (const [name, type] of sizes) {
-      const size = onStack(type) ? type.size : 8;
+      const copy = copies.has(name);
+      const size = onStack(type) || copy ? type.size : 8;
       const off = this.frame.alloc(size);
       memsetStack(this.em, off, (size + 7) & ~7);
-      this.vars.set(name, { off, type });
+      this.vars.set(name, { off, type, copy });
+    }
+  }
+
+  /** Whether the struct or array `e` evaluates to is a copy on the stack rather than an address. */
+  private isStackAggregate(e: Expr, copies: ReadonlySet<string>): boolean {
+    if (!isAggregate(typeOf(e))) return false;
+    switch (e.kind) {
+      case 'Map':
+        return true;
+      case 'Variable':
+        return copies.has(e.ident);
+      case 'FieldAccess':
+        return typeOf(e.expr).type === 'tuple' || this.isStackAggregate(e.expr, copies);
+      case 'ArrayAccess':
+        return typeOf(e.expr).type === 'array' && this.isStackAggregate(e.expr, copies);
+      default:
+        return false;
     }
   }
 
   /** createRet: 0, or 1 for tracepoints (perf sees the event only then). */
   private createRet(): void {
-    this.em.movImm(0, progTypeFor(this.probe!) === 'tracepoint' ? 1 : 0);
+    this.em.movImm(0, progTypeFor(this.probe!, this.match) === 'tracepoint' ? 1 : 0);
     this.em.exit();
   }
 
@@ -332,7 +422,7 @@ export class CodegenBPF {
       case 'AssignVarStatement': {
         const v = this.vars.get(s.variable.ident)!;
         const val = this.expr(s.expr);
-        if (val.kind === 'stack') memcpy(em, FP, v.off, FP, val.off, Math.min(typeOf(s.expr).size, v.type.size), 1);
+        if (v.copy || val.kind === 'stack') this.storeValue(val, typeOf(s.expr), v.off, v.type.size);
         else if (val.kind === 'int') em.stx(8, FP, v.off, 0);
         return;
       }
@@ -419,6 +509,11 @@ export class CodegenBPF {
         memcpy(em, FP, off, FP, v.off, Math.min(typeOf(k).size, kt.size), 1);
         return off;
       }
+      if (isAggregate(kt)) {
+        const off = this.frame.alloc(kt.size);
+        this.storeValue(v, typeOf(k), off, kt.size);
+        return off;
+      }
       const off = this.frame.alloc(8);
       em.stx(kt.size, FP, off, 0);
       return off;
@@ -430,13 +525,8 @@ export class CodegenBPF {
     m.keys.forEach((k, i) => {
       const kt = info.key[i] ?? typeOf(k);
       const v = this.expr(k);
-      if (v.kind === 'stack') {
-        const size = typeOf(k).size;
-        if (typeOf(k).type === 'string' && size < kt.size) memsetStack(em, key + offset, kt.size);
-        memcpy(em, FP, key + offset, FP, v.off, Math.min(size, kt.size), 1);
-      } else {
-        storeIntStack(em, key + offset, 0, kt.size, 1);
-      }
+      if (v.kind === 'stack' && typeOf(k).type === 'string' && typeOf(k).size < kt.size) memsetStack(em, key + offset, kt.size);
+      this.storeValue(v, typeOf(k), key + offset, kt.size);
       offset += kt.size;
     });
     if (bucketSlot !== undefined) {
@@ -450,13 +540,26 @@ export class CodegenBPF {
   private mapRead(m: MapExpr): Val {
     const { index, info } = this.mapOf(m);
     const key = this.mapKey(m, hasBucketKey(info) ? this.staleBucket() : undefined);
-    if (onStack(info.value)) {
+    if (onStack(info.value) || isAggregate(info.value)) {
       const off = this.frame.alloc(info.value.size);
       mapLookupValue(this.em, index, key, { off, size: info.value.size });
       return { kind: 'stack', off };
     }
     mapLookupValue(this.em, index, key, null);
     return INT;
+  }
+
+  /**
+   * A value into `size` bytes of stack at `dst`: copied from its stack slot, read from memory
+   * when it is the address of a struct or array, else the integer in r0.
+   */
+  private storeValue(v: Val, t: SizedType, dst: number, size: number): void {
+    const em = this.em;
+    if (v.kind === 'stack') memcpy(em, FP, dst, FP, v.off, Math.min(t.size, size), 1);
+    else if (v.kind === 'int' && isAggregate(t)) {
+      em.mov(3, 0);
+      if (Math.min(t.size, size) > 0) probeReadToStack(em, dst, Math.min(t.size, size));
+    } else if (v.kind === 'int') storeIntStack(em, dst, 0, size, 1);
   }
 
   /** Spills r0 to a new slot; returns the slot. */
@@ -484,6 +587,10 @@ export class CodegenBPF {
         memsetStack(em, valOff, (info.value.size + 7) & ~7);
         memcpy(em, FP, valOff, FP, v.off, Math.min(exprType.size, info.value.size), 1);
       } else valOff = v.off;
+    } else if (isAggregate(exprType)) {
+      // The array is read whole from memory so the map can keep its bytes.
+      valOff = this.frame.alloc(info.value.size);
+      this.storeValue(v, exprType, valOff, info.value.size);
     } else {
       // Integers are always stored as 64 bits, extended by the map's signedness.
       if (exprType.size < 8 && exprType.isSigned !== info.value.isSigned) extend(em, 0, exprType.size, info.value.isSigned);
@@ -591,8 +698,12 @@ export class CodegenBPF {
         return this.positional(e.ptype, e.n, e.isInStr, typeOf(e));
       case 'String':
         return this.stringLiteral(e.value, typeOf(e).size);
-      case 'Identifier':
-        throw new CodegenError(`unknown identifier "${e.ident}"`, e.loc);
+      case 'Identifier': {
+        const value = this.sem.enums?.get(e.ident);
+        if (value === undefined) throw new CodegenError(`unknown identifier "${e.ident}"`, e.loc);
+        em.loadConst(0, value);
+        return INT;
+      }
       case 'StackMode':
         return NONE;
       case 'Builtin':
@@ -604,7 +715,7 @@ export class CodegenBPF {
       case 'Variable': {
         const v = this.vars.get(e.ident);
         if (!v) throw new CodegenError(`codegen: unknown variable ${e.ident}`, e.loc);
-        if (onStack(v.type)) return { kind: 'stack', off: v.off };
+        if (onStack(v.type) || v.copy) return { kind: 'stack', off: v.off };
         em.ldx(8, 0, FP, v.off);
         return INT;
       }
@@ -617,13 +728,16 @@ export class CodegenBPF {
       case 'ArrayAccess': {
         const at = typeOf(e.expr);
         const elem = at.element ?? typeOf(e);
-        this.intExpr(e.expr);
-        const base = this.spill();
+        const base = this.expr(e.expr);
+        // An array on the stack is indexed by the literal the semantic analyser insists on.
+        if (base.kind === 'stack') return this.member(base, this.literalIndex(e.index) * elem.size, elem, undefined, e.loc);
+        if (base.kind !== 'int') throw new CodegenError(`codegen: ${at.type} to index is not an address`, e.loc);
+        const slot = this.spill();
         this.intExpr(e.index);
         em.aluImm(BPF_MUL, 0, elem.size);
-        em.ldx(8, 3, FP, base);
-        em.alu(BPF_ADD, 3, 0);
-        return this.readAt(elem);
+        em.ldx(8, 1, FP, slot);
+        em.alu(BPF_ADD, 0, 1);
+        return this.member(INT, 0, elem, undefined, e.loc);
       }
       case 'Cast': {
         const from = typeOf(e.expr);
@@ -637,6 +751,55 @@ export class CodegenBPF {
       case 'Ternary':
         return this.ternary(e.cond, e.left, e.right, typeOf(e));
     }
+  }
+
+  /** The value of a literal index (an integer, or a positional parameter given as one). */
+  private literalIndex(e: Expr): number {
+    if (e.kind === 'Integer') return Number(BigInt.asIntN(64, e.value));
+    if (e.kind === 'PositionalParameter') {
+      const params = this.opts.params ?? [];
+      return Number(e.ptype === 'count' ? params.length : parseCInteger(params[e.n - 1] ?? '0'));
+    }
+    throw new CodegenError('codegen: array index is not a literal', e.loc);
+  }
+
+  /**
+   * A member `off` bytes into a struct or array (readDatastructElemFromStack, and
+   * probereadDatastructElem): loaded from the stack copy, or read with probe_read from the memory
+   * at the address in r0. A struct or array member is not read: it stays an address, or a place
+   * in the copy.
+   */
+  private member(base: Val, off: number, t: SizedType, bitfield: Bitfield | undefined, loc: Location): Val {
+    const em = this.em;
+    // LLVM has no type for a member bpftrace could not type (a float, say).
+    if (t.type === 'none') throw new CodegenError('0 is not a valid type size for GetType', loc, true);
+    if (base.kind === 'stack') {
+      const at = base.off + off;
+      if (onStack(t) || isAggregate(t)) return { kind: 'stack', off: at };
+      if (bitfield) {
+        loadBytes(em, at, Math.min(bitfield.readBytes, 8));
+        extractBitfield(em, bitfield, t);
+      } else loadTupleInt(em, at, t);
+      return INT;
+    }
+    if (base.kind !== 'int') throw new CodegenError('codegen: member of a value without an address', loc);
+    em.mov(3, 0);
+    if (off) em.aluImm(BPF_ADD, 3, off);
+    if (isAggregate(t)) {
+      em.mov(0, 3);
+      return INT;
+    }
+    if (bitfield) {
+      // Only the bytes the bits occupy are read, into a zeroed slot of the field's type.
+      const size = Math.max(t.size, bitfield.readBytes);
+      const slot = this.frame.alloc(size);
+      memsetStack(em, slot, (size + 7) & ~7);
+      probeReadToStack(em, slot, bitfield.readBytes);
+      loadBytes(em, slot, Math.min(size, 8));
+      extractBitfield(em, bitfield, t);
+      return INT;
+    }
+    return this.readAt(t);
   }
 
   /** Reads a value of type `t` from the kernel address in r3 (probe_read onto the stack). */
@@ -791,6 +954,7 @@ export class CodegenBPF {
     }
     const lt = typeOf(e.left);
     const rt = typeOf(e.right);
+    if (lt.type === 'array' && rt.type === 'array') return this.arrayCompare(e, lt);
     if (lt.type === 'string' || lt.type === 'buffer') {
       const inverse = e.op === '==';
       const l = this.stringOperand(e.left);
@@ -842,13 +1006,47 @@ export class CodegenBPF {
     return INT;
   }
 
+  /** CreateArrayCmp for == and !=: both arrays on the stack, equal when every element is. */
+  private arrayCompare(e: BinopExpr, t: SizedType): Val {
+    const em = this.em;
+    const copy = (x: Expr): number => {
+      const v = this.expr(x);
+      if (v.kind === 'stack') return v.off;
+      const off = this.frame.alloc(t.size);
+      this.storeValue(v, typeOf(x), off, t.size);
+      return off;
+    };
+    const l = copy(e.left);
+    const r = copy(e.right);
+    const elem = t.element!;
+    const differ = em.newLabel();
+    const done = em.newLabel();
+    for (let i = 0; elem.size > 0 && i < t.size / elem.size; i++) {
+      loadTupleInt(em, l + i * elem.size, elem);
+      em.mov(2, 0);
+      loadTupleInt(em, r + i * elem.size, elem);
+      em.jcc(BPF_JNE, 0, 2, differ);
+    }
+    em.movImm(0, e.op === '==' ? 1 : 0);
+    em.ja(done);
+    em.bind(differ);
+    em.movImm(0, e.op === '==' ? 0 : 1);
+    em.bind(done);
+    return INT;
+  }
+
   private unop(e: UnopExpr): Val {
     const em = this.em;
     const t = typeOf(e.expr);
     const rt = typeOf(e);
     if (e.op === '++' || e.op === '--') return this.incDec(e);
     if (e.op === '*') {
-      if (rt.type === 'record' || rt.type === 'array') return this.expr(e.expr);
+      if (isAggregate(rt)) return this.expr(e.expr);
+      // unop_ptr reads only integers and pointers; a void pointer's target has no value.
+      if (rt.type === 'none') {
+        this.expr(e.expr);
+        return NONE;
+      }
       this.intExpr(e.expr);
       em.mov(3, 0);
       const target = t.type === 'pointer' && t.element ? t.element : t;
@@ -914,11 +1112,11 @@ export class CodegenBPF {
       const v = this.expr(e.expr);
       if (v.kind !== 'stack') throw new CodegenError('codegen: tuple not on the stack', e.loc);
       const field = st.fields![e.index]!;
-      if (onStack(field.type)) return { kind: 'stack', off: v.off + field.offset };
+      if (onStack(field.type) || isAggregate(field.type)) return { kind: 'stack', off: v.off + field.offset };
       loadTupleInt(em, v.off + field.offset, field.type);
       return INT;
     }
-    if (st.isCtxAccess || (st.type === 'record' && st.name?.startsWith('struct _tracepoint_'))) {
+    if (st.name?.startsWith('struct _tracepoint_')) {
       const f = this.tracepointField(e);
       if (f.isDataLoc) {
         // __data_loc: the low 16 bits of the u32 are the data's offset in the record.
@@ -939,12 +1137,14 @@ export class CodegenBPF {
       loadInt(em, 0, CTX, f.offset, Math.min(8, f.size), ft.isSigned);
       return INT;
     }
-    throw new CodegenError(`codegen: field access on ${st.type} ${st.name ?? ''} needs struct layouts`, e.loc);
+    const field = this.sem.structs?.get(st.name ?? '')?.fields.get(e.field);
+    if (!field) throw new CodegenError(`codegen: no field ${e.field} in ${st.name ?? st.type}`, e.loc);
+    return this.member(this.expr(e.expr), field.offset, field.type, field.bitfield, e.loc);
   }
 
   /** The field of `args` in the probe's tracepoint, from the kernel's catalogue. */
   private tracepointField(e: FieldAccessExpr): { offset: number; size: number; isDataLoc: boolean } {
-    const ap = this.probe!.attachPoints.find((a) => a.provider === 'tracepoint');
+    const ap = this.match?.provider === 'tracepoint' ? this.match : this.probe!.attachPoints.find((a) => a.provider === 'tracepoint');
     const fields = ap ? tracepointArgs(ap.target, ap.func) : null;
     const f = fields?.find((x) => x.name === e.field);
     if (!f) throw new CodegenError(`codegen: no field ${e.field} in ${ap ? `${ap.target}:${ap.func}` : 'this probe'}`, e.loc);
@@ -957,10 +1157,7 @@ export class CodegenBPF {
     memsetStack(em, off, (t.size + 7) & ~7);
     elems.forEach((el, i) => {
       const field = t.fields![i]!;
-      const v = this.expr(el);
-      const et = typeOf(el);
-      if (v.kind === 'stack') memcpy(em, FP, off + field.offset, FP, v.off, Math.min(et.size, field.type.size), 1);
-      else if (v.kind === 'int') storeIntStack(em, off + field.offset, 0, field.type.size, 1);
+      this.storeValue(this.expr(el), typeOf(el), off + field.offset, field.type.size);
     });
     return { kind: 'stack', off };
   }
@@ -1237,8 +1434,7 @@ export class CodegenBPF {
     memsetStack(em, off, (size + 7) & ~7);
     em.st(8, FP, off, AsyncAction.print_non_map);
     em.st(8, FP, off + P.print_id, this.ids.nonMapPrint++);
-    if (v.kind === 'stack') memcpy(em, FP, off + P.content, FP, v.off, t.size, 1);
-    else if (v.kind === 'int') storeIntStack(em, off + P.content, 0, Math.min(8, t.size), 1);
+    this.storeValue(v, t, off + P.content, onStack(t) || isAggregate(t) ? t.size : Math.min(8, t.size));
     perfEventOutput(em, this.perfMap, off, size);
     return NONE;
   }
@@ -1380,13 +1576,35 @@ function loadTupleInt(em: Emitter, off: number, t: SizedType): void {
     loadInt(em, 0, FP, off, size, t.isSigned);
     return;
   }
+  loadByteWise(em, off, size);
+  if (t.isSigned) extend(em, 0, size, true);
+}
+
+/** r0 = `n` bytes of stack at `off`, little-endian, one byte load each. */
+function loadByteWise(em: Emitter, off: number, n: number): void {
   em.movImm(0, 0);
-  for (let i = size - 1; i >= 0; i--) {
+  for (let i = n - 1; i >= 0; i--) {
     em.aluImm(BPF_LSH, 0, 8);
     em.ldx(1, 1, FP, off + i);
     em.alu(BPF_OR, 0, 1);
   }
-  if (t.isSigned) extend(em, 0, size, true);
+}
+
+/** r0 = `n` bytes of stack at `off`, little-endian (a bitfield's bytes, wherever they start). */
+function loadBytes(em: Emitter, off: number, n: number): void {
+  if (n === 1 || n === 2 || n === 4 || n === 8) loadTupleInt(em, off, { type: 'integer', size: n, isSigned: false });
+  else loadByteWise(em, off, n);
+}
+
+/** A bitfield's bits out of its bytes in r0: shifted down, masked, then as wide as its type. */
+function extractBitfield(em: Emitter, b: Bitfield, t: SizedType): void {
+  if (b.accessRshift) em.aluImm(BPF_RSH, 0, b.accessRshift);
+  if (b.mask <= 0x7fffffffn) em.aluImm(BPF_AND, 0, Number(b.mask));
+  else if (b.mask !== (1n << 64n) - 1n) {
+    em.loadConst(1, b.mask);
+    em.alu(BPF_AND, 0, 1);
+  }
+  extend(em, 0, Math.min(t.size, 8), t.isSigned);
 }
 
 /** std::stoll(s, nullptr, 0): decimal, 0x hex or 0 octal, with a sign; garbage after digits ignored. */

@@ -52,6 +52,7 @@ import {
 } from '../probe_matcher.js';
 import { validateFormatString } from './format_string.js';
 import { CreateTuple, tracepointStruct, type Struct } from './struct.js';
+import type { ClangResult } from '../clang_parser.js';
 
 /** The kernel facts the analyser asks for; tests may hand in their own. */
 export interface KernelCatalogue {
@@ -77,6 +78,10 @@ export interface SemanticOptions {
   kernelCatalogue?: KernelCatalogue;
   /** -c CMD was given, so `cpid` exists. */
   hasChild?: boolean;
+  /** The kernel's verifier takes bounded loops (BPFfeature::has_loop, Linux 5.3 on); true unless said. */
+  hasLoop?: boolean;
+  /** What ClangParser made of the program's C definitions: its structs and enum constants. */
+  clang?: ClangResult;
 }
 
 /** What the analyser settled about one probe block. */
@@ -96,8 +101,10 @@ export interface SemanticResult {
   maps: Map<string, MapInfo>;
   /** The probes in program order. */
   probes: ProbeInfo[];
-  /** The records `->` resolved against (tracepoint `args` structs), by name. */
+  /** The records `->` resolved against (the program's C definitions, tracepoint `args` structs), by name. */
   structs: Map<string, Struct>;
+  /** The enum constants of the program's C definitions, which it uses as identifiers. */
+  enums: ReadonlyMap<string, bigint>;
 }
 
 /** The BPF program type each probe type loads as (progtype), for `ctx`. */
@@ -308,7 +315,8 @@ export class SemanticAnalyser {
   private readonly mapKey = new Map<string, SizedType[]>();
   private readonly lhistArgs = new Map<string, LhistArgs>();
   private readonly needExpansion = new Set<Probe>();
-  private readonly structs = new Map<string, Struct>();
+  private readonly structs: Map<string, Struct>;
+  private readonly enums: ReadonlyMap<string, bigint>;
   private readonly usage = new WeakMap<Expr, Usage>();
   /** Maps passed whole to print/clear/zero, whose keys are not checked (Map::skip_key_validation). */
   private readonly skipKeyValidation = new WeakSet<MapExpr>();
@@ -322,6 +330,8 @@ export class SemanticAnalyser {
     private readonly opts: SemanticOptions,
   ) {
     this.catalogue = opts.kernelCatalogue ?? defaultKernelCatalogue;
+    this.structs = new Map(opts.clang?.structs);
+    this.enums = opts.clang?.enums ?? new Map();
   }
 
   /** SemanticAnalyser::analyse: the passes; returns false when one of them reported errors. */
@@ -350,7 +360,7 @@ export class SemanticAnalyser {
       variables: this.variableVal.get(probe) ?? new Map<string, SizedType>(),
       needExpansion: this.needExpansion.has(probe),
     }));
-    return { maps, probes, structs: this.structs };
+    return { maps, probes, structs: this.structs, enums: this.enums };
   }
 
   private isFinalPass(): boolean {
@@ -644,6 +654,9 @@ export class SemanticAnalyser {
   }
 
   private visitWhile(s: WhileStatement): void {
+    if (this.isFinalPass() && this.opts.hasLoop === false) {
+      this.warning('Kernel does not support bounded loops. Depending on LLVMs loop unroll to generate loadable code.', s.loc);
+    }
     this.visitExpr(s.cond);
     // 0.17 checks no while() condition: a string or tuple is a non-null pointer to LLVM (always
     // true), and a call without a value crashes bpftrace. That crash is reported here instead.
@@ -853,7 +866,8 @@ export class SemanticAnalyser {
         }
         break;
       case 'Identifier':
-        if (this.structs.has(e.ident)) e.type = createRecord(e.ident, this.structs.get(e.ident));
+        if (this.enums.has(e.ident)) e.type = CreateUInt64();
+        else if (this.structs.has(e.ident)) e.type = createRecord(e.ident, this.structs.get(e.ident));
         else if (this.func === 'sizeof' && INTCASTS[e.ident]) e.type = CreateInteger(INTCASTS[e.ident]![0], true);
         else {
           e.type = CreateNone();
@@ -1463,6 +1477,8 @@ export class SemanticAnalyser {
         else this.error(`${call.func}: invalid limit value`, call.loc);
       }
     }
+    // The limit is a uint64 to 0.17: a negative one is huge.
+    limit = BigInt.asUintN(64, limit);
     if (limit > BigInt(MAX_STACK_SIZE)) {
       this.error(`${call.func}([int limit]): limit shouldn't exceed ${MAX_STACK_SIZE}, ${limit} given`, call.loc);
     }
@@ -1845,6 +1861,11 @@ export class SemanticAnalyser {
       const t = typeOf(e);
       // A none or empty element means an invalid cast inside, already reported.
       if (t.type === 'none' || t.size === 0) return;
+      if (t.size < 0) {
+        // A struct only ever seen behind a pointer has no size to give its place in the tuple.
+        this.error(`bpfbox cannot put struct/union '${t.name ?? ''}', whose size is unknown, in a tuple`, e.loc);
+        return;
+      }
       elems.push(t);
     }
     tuple.type = CreateTuple(elems);

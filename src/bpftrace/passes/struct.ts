@@ -1,19 +1,34 @@
 // bpftrace's Struct and StructManager (src/struct.cpp): the records the semantic analyser resolves
-// `->field` against (here the tracepoint `args` structs), and the tuple layout, which follows
-// llvm::StructLayout so codegen, the perf records and output agree on every offset.
+// `->field` against (the tracepoint `args` structs, and the program's own C definitions as the
+// ClangParser lays them out), and the tuple layout, which follows llvm::StructLayout so codegen,
+// the perf records and output agree on every offset.
 
 import type { SizedType, TupleField } from '../types.js';
 import type { TracepointArg } from '../tracepoint_format_parser.js';
 import { CreateInteger, CreateInt64, CreateNone, CreateString } from '../types.js';
 
+/**
+ * How codegen reads a bitfield: `readBytes` bytes from the field's offset, shifted right by
+ * `accessRshift`, then and-ed with `mask`; reading only the bytes the bits occupy never goes past
+ * the end of the struct.
+ */
+export interface Bitfield {
+  readBytes: number;
+  accessRshift: number;
+  mask: bigint;
+}
+
 export interface StructField {
   type: SizedType;
   offset: number;
+  bitfield?: Bitfield;
 }
 
 export interface Struct {
   name: string;
+  /** Bytes; -2 (clang's CXTypeLayoutError_Incomplete) for a struct only ever seen behind a pointer. */
   size: number;
+  /** In declaration order; a name seen twice keeps its first field (Struct::AddField). */
   fields: Map<string, StructField>;
 }
 

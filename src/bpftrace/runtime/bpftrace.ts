@@ -6,6 +6,7 @@
 import { relocateMapRefs } from '../../bpf/program.js';
 import { disassemble } from '../../bpf/disasm.js';
 import { BpfSubsystem } from '../../bpf/syscall.js';
+import { ENOSPC } from '../../bpf/errno.js';
 import { BPF_MAP_TYPE } from '../../bpf/maps/map.js';
 import { PERF_RECORD_LOST, type PerfEvent, type PerfRecord } from '../../bpf/maps/perf_event.js';
 import type { Kernel, TraceArg } from '../../kernel/machine.js';
@@ -15,10 +16,13 @@ import type { Task } from '../../kernel/sched/task.js';
 import { installFile } from '../../kernel/fs/mount.js';
 import { lookupPath } from '../../kernel/fs/namei.js';
 import { ENOENT } from '../../kernel/fs/inode.js';
+import { FilesStruct } from '../../kernel/fs/fdtable.js';
+import { openConsole } from '../../kernel/fs/devtmpfs.js';
+import { send_sig, SIGINT } from '../../kernel/signal.js';
 import { lookupTracepoint, type Tracepoint } from '../../kernel/trace/tracepoint.js';
 import { buildTraceRecord, recordBytes } from '../../kernel/trace/record.js';
 import { BOOT_EPOCH } from '../../kernel/fs/proc/stat.js';
-import { AsyncAction, AsyncEvent, JOIN_ARGNUM, JOIN_ARGSIZE } from '../async_action.js';
+import { AsyncAction, AsyncEvent, JOIN_ARGNUM, JOIN_ARGSIZE, type FormatCall } from '../async_action.js';
 import type { CompiledMap } from '../codegen/maps.js';
 import type { CompiledProbe, CompiledProgram } from '../passes/codegen.js';
 import { KernelHost } from '../kernel_host.js';
@@ -59,6 +63,34 @@ interface Attached {
 
 const INTERVAL_NS: Record<string, number> = { s: 1e9, ms: 1e6, us: 1e3, hz: 0 };
 const BPFTRACE_PATH = '/usr/bin/bpftrace';
+/** BPFTRACE_LOG_SIZE's default: the verifier log buffer -v loads with. */
+const LOG_SIZE = 1_000_000;
+/** BPFTRACE_CAT_BYTES_MAX's default: cat() prints at most this much of a file. */
+const CAT_BYTES_MAX = 10240;
+
+/**
+ * What bpftrace's process does between reading records: run a system() command or read a cat()
+ * file. It does it in its own process on the machine, where its syscalls can be traced, and reads
+ * no further records until it is done, as bpftrace's reader does.
+ */
+type Job = (p: Proc) => Generator<number, void, void>;
+
+/** The runtime each bpftrace process on a machine works for (the program is the same for all). */
+const runtimes = new WeakMap<Task, BPFtrace>();
+
+function* bpftraceMain(p: Proc): Generator<number, number, void> {
+  for (;;) {
+    const rt = runtimes.get(p.task);
+    const job = rt?.jobs[0];
+    if (!rt || !job) {
+      yield* p.sleep(3600e9);
+      continue;
+    }
+    yield* job(p);
+    rt.jobs.shift();
+    rt.drain();
+  }
+}
 /** bpftrace's perf buffer: 64 pages per CPU. */
 const PERF_PAGES = 64;
 
@@ -74,12 +106,30 @@ export class BpfLoadError extends Error {
 
 const ERRNO_TEXT: Record<number, string> = {
   1: 'Operation not permitted',
+  2: 'No such file or directory',
   7: 'Argument list too long',
   12: 'Cannot allocate memory',
+  13: 'Permission denied',
+  20: 'Not a directory',
+  21: 'Is a directory',
   22: 'Invalid argument',
   28: 'No space left on device',
 };
 const strerror = (errno: number): string => ERRNO_TEXT[errno] ?? `Unknown error ${errno}`;
+
+/** What bpftrace's Map constructors log when BPF_MAP_CREATE fails. */
+function mapCreateError(m: CompiledMap, errno: number): string {
+  if (m.kind === 'stack') {
+    const limit = m.stack?.limit ?? 0;
+    const advice =
+      errno === 12
+        ? `Tried to allocate ${m.maxEntries} entries of size ${m.valueSize}. Consider limiting the number of stack frames captured.`
+        : `This might have happened because kernel.perf_event_max_stack is smaller than ${limit}. Try to tweak this value with sysctl kernel.perf_event_max_stack=<new value>`;
+    return `ERROR: failed to create stack id map: ${strerror(errno)}\nERROR: ${advice}\n`;
+  }
+  if (m.kind === 'perf_event') return `ERROR: failed to create printf map: ${strerror(errno)}\n`;
+  return `ERROR: failed to create map: '${m.name}': ${strerror(errno)}\n`;
+}
 
 export class BPFtrace {
   readonly bpf: BpfSubsystem;
@@ -87,14 +137,20 @@ export class BPFtrace {
   readonly output: Output;
   /** exit() was called (or the run was stopped): END runs and the maps print. */
   exitRequested = false;
+  /** system() and cat() calls bpftrace's process has still to do, in record order. */
+  readonly jobs: Job[] = [];
   private readonly mapFds: number[] = [];
   private readonly perf: PerfEvent[] = [];
-  private readonly loaded: Attached[] = [];
   private readonly detachers: (() => void)[] = [];
   private readonly ctx = new Uint8Array(PT_REGS_SIZE);
   private readonly printfs: FormatString[];
+  private readonly systemFmts: FormatString[];
+  private readonly catFmts: FormatString[];
   private task: Task | null = null;
+  private stopped = false;
   private finished = false;
+  /** The command system() is running, while it runs. */
+  private popenPid = 0;
 
   constructor(
     readonly k: Kernel,
@@ -108,6 +164,8 @@ export class BPFtrace {
     this.bpf = new BpfSubsystem(this.host, opts.bpfKernel);
     this.output = createOutput(opts.format);
     this.printfs = prog.printfArgs.map((p) => new FormatString(p.fmt));
+    this.systemFmts = prog.systemArgs.map((p) => new FormatString(p.fmt));
+    this.catFmts = prog.catArgs.map((p) => new FormatString(p.fmt));
   }
 
   /** Creates the maps and loads every program; throws BpfLoadError with bpftrace's message. */
@@ -116,14 +174,16 @@ export class BPFtrace {
     const count = this.expansions.reduce((n, aps) => n + aps.reduce((m, rs) => m + rs.length, 0), 0);
     if (!this.opts.quiet) this.io.out(this.output.attachedProbes(count));
     const nrCpus = this.host.nrCpus;
+    // RequiredResources::create_maps: every map is tried, each failure said as its Map
+    // constructor says it, and a word of advice at the end; BPFtrace::run then returns 1.
+    let failed = 0;
     for (const m of this.prog.maps) {
       const fd = this.bpf.mapCreate({ mapType: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries || nrCpus, name: m.bpfName });
       if (fd < 0) {
-        // RequiredResources::create_maps, and BPFtrace::run returning 1.
-        throw new BpfLoadError(
-          `failed to create map: '${m.name}': ${strerror(-fd)}\nCreation of the required BPF maps has failed.\nMake sure you have all the required permissions and are not confined (e.g. like\nsnapcraft does). \`dmesg\` will likely have useful output for further troubleshooting`,
-          1,
-        );
+        failed++;
+        this.io.stderr(mapCreateError(m, -fd));
+        this.mapFds.push(-1);
+        continue;
       }
       this.mapFds.push(fd);
       if (m.kind === 'perf_event') {
@@ -138,22 +198,42 @@ export class BPFtrace {
         }
       }
     }
-    for (const p of this.prog.probes) {
-      const log = { log: '' };
-      const insns = relocateMapRefs(p.insns, this.mapFds);
-      const fd = this.bpf.progLoad({ progType: p.progTypeId, insns, license: 'GPL', name: progName(p), logLevel: this.opts.verbose ? 1 : 0 }, log);
-      if (fd < 0) {
-        if (this.opts.verbose) this.io.stderr(`\nError log: \n${log.log}\n`);
-        throw new BpfLoadError(`Error loading program: ${p.name}${this.opts.verbose ? '' : ' (try -v)'}`);
-      }
-      if (this.opts.verbose) {
-        // 0.17 prints the ID and the verifier's log; bpfbox adds the bytecode and its tag between.
-        const prog = this.bpf.progByFd(fd)!;
-        const listing = disassemble(insns).join('\n');
-        this.io.out(`\nProgram ID: ${prog.id}\n\nBytecode of ${p.name} (tag ${prog.tag}):\n${listing}\n\nThe verifier log: \n${log.log.trim().split('\n').at(-1) ?? ''}\n\n`);
-      }
-      this.loaded.push({ probe: p, fd });
+    if (failed > 0) {
+      this.io.stderr(
+        'Creation of the required BPF maps has failed.\nMake sure you have all the required permissions and are not confined (e.g. like\nsnapcraft does). `dmesg` will likely have useful output for further troubleshooting\n',
+      );
+      throw new BpfLoadError('', 1);
     }
+  }
+
+  /**
+   * AttachedProbe's load_prog: every attachment loads its own copy of the program (so one
+   * program attached to two functions has two IDs), printing with -v its ID and the verifier's
+   * summary, then `Attaching NAME`; throws BpfLoadError when the kernel refuses it.
+   */
+  private loadFor(p: CompiledProbe): Attached {
+    const log = { log: '' };
+    const insns = relocateMapRefs(p.insns, this.mapFds);
+    const fd = this.bpf.progLoad({ progType: p.progTypeId, insns, license: 'GPL', name: progName(p), logLevel: this.opts.verbose ? 1 : 0, logSize: LOG_SIZE }, log);
+    if (fd < 0) {
+      if (this.opts.verbose) {
+        this.io.stderr(`\nError log: \n${log.log}\n`);
+        if (fd === -ENOSPC) {
+          throw new BpfLoadError(
+            `Error: Failed to load program, verification log buffer not big enough, try increasing the BPFTRACE_LOG_SIZE environment variable beyond the current value of ${LOG_SIZE} bytes`,
+          );
+        }
+      }
+      throw new BpfLoadError(`Error loading program: ${p.name}${this.opts.verbose ? '' : ' (try -v)'}`);
+    }
+    if (this.opts.verbose) {
+      // 0.17 prints the ID and the verifier's log; bpfbox adds the bytecode and its tag between.
+      const prog = this.bpf.progByFd(fd)!;
+      const listing = disassemble(insns).join('\n');
+      this.io.out(`\nProgram ID: ${prog.id}\n\nBytecode of ${p.name} (tag ${prog.tag}):\n${listing}\n\nThe verifier log: \n${log.log.trim().split('\n').at(-1) ?? ''}\n\n`);
+      this.io.stderr(`Attaching ${this.prog.astProbes[p.astProbe]!.name}\n`);
+    }
+    return { probe: p, fd };
   }
 
   /** Starts bpftrace's own process, runs BEGIN and attaches the other probes; throws BpfLoadError when one cannot attach. */
@@ -161,17 +241,24 @@ export class BPFtrace {
     this.task = this.spawnSelf();
     const elapsed = this.prog.maps.find((m) => m.kind === 'elapsed');
     if (elapsed) this.writeU64(this.mapFds[elapsed.id]!, 0n, BigInt(this.k.now));
-    // BPFtrace::run triggers BEGIN before it attaches the other probes.
-    const rest: [Attached, ResolvedProbe, number][] = [];
-    this.loaded.forEach((a, i) => {
-      a.probe.attachPoints.forEach((ap, j) => {
-        for (const r of this.expansions[i]?.[j] ?? []) {
-          if (r.provider === 'BEGIN') this.runInSelf(a);
-          else if (r.provider !== 'END') rest.push([a, r, ap.freq]);
-        }
+    // BPFtrace::run triggers BEGIN before it attaches the other probes: in program order, except
+    // kprobes, which go on in reverse (Linux fires the kprobes of one function newest first).
+    const rest: [CompiledProbe, ResolvedProbe, number][] = [];
+    this.forEachMatch((i, j, r, freq) => {
+      if (r.provider === 'BEGIN') this.runInSelf(this.loadFor(this.programFor(i, j, r)));
+      else if (r.provider !== 'END') rest.push([this.programFor(i, j, r), r, freq]);
+    });
+    for (const [p, r, freq] of rest) if (r.provider !== 'kprobe') this.attach(this.loadFor(p), r.provider, r.target, r.func, freq);
+    for (const [p, r, freq] of rest.reverse()) if (r.provider === 'kprobe') this.attach(this.loadFor(p), r.provider, r.target, r.func, freq);
+  }
+
+  /** Every match of every attach point, in program order (BPFtrace::add_probe's resources.probes). */
+  private forEachMatch(f: (block: number, ap: number, r: ResolvedProbe, freq: number) => void): void {
+    this.prog.astProbes.forEach((_, i) => {
+      this.prog.probes.find((p) => p.astProbe === i)?.attachPoints.forEach((ap, j) => {
+        for (const r of this.expansions[i]?.[j] ?? []) f(i, j, r, ap.freq);
       });
     });
-    for (const [a, r, freq] of rest) this.attach(a, r.provider, r.target, r.func, freq);
   }
 
   /** Whether tracing is over: exit() ran, or bpftrace's process is gone. */
@@ -179,13 +266,59 @@ export class BPFtrace {
     return this.exitRequested;
   }
 
-  /** Detaches, runs END in bpftrace's context, prints what is left and the maps. */
-  finish(): void {
-    if (this.finished) return;
-    this.finished = true;
+  /** Whether bpftrace's process has done every system() and cat() it has read. */
+  get idle(): boolean {
+    return this.jobs.length === 0;
+  }
+
+  /**
+   * Detaches every probe and runs END in bpftrace's context; what END asks of the process may
+   * still be running. Throws BpfLoadError when END has no program to run.
+   */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
     for (const d of this.detachers) d();
     this.detachers.length = 0;
-    for (const a of this.loaded) if (a.probe.attachPoints.some((ap) => ap.provider === 'END')) this.runInSelf(a);
+    this.forEachMatch((i, j, r) => {
+      if (r.provider === 'END') this.runInSelf(this.loadFor(this.programFor(i, j, r)));
+    });
+  }
+
+  /**
+   * attach_probe's lookup of the program for a match of attach point `j` of probe block `i`: the
+   * section named for the probe (BEGIN and END go by the block's name) and its index, else the
+   * one named for the block. An expanded block has programs named for each match only, so BEGIN
+   * in `BEGIN,END { probe }` finds none, as in 0.17.
+   */
+  private programFor(i: number, j: number, r: ResolvedProbe): CompiledProbe {
+    const block = this.prog.astProbes[i]!;
+    const name = r.provider === 'BEGIN' || r.provider === 'END' ? block.name : r.name;
+    const probes = this.prog.probes;
+    // AttachPoint::index(name): set by codegen for the match of that name in an expanded block.
+    const own = probes.find((p) => p.astProbe === i && p.expansion?.ap === j && p.expansion.match === name);
+    const index = own ? own.index : block.index;
+    const section = (n: string): CompiledProbe | undefined => probes.find((p) => p.name === n && p.index === index);
+    const found = section(name) ?? section(block.name);
+    if (!found) throw new BpfLoadError(`Code not generated for probe: ${name}${name !== block.name ? ` from: ${block.name}` : ''}`);
+    return found;
+  }
+
+  /**
+   * Ends a run that cannot wait for bpftrace's process any longer (Ctrl-C): the command system()
+   * runs gets SIGINT, as the terminal's process group would, and the rest is dropped.
+   */
+  interrupt(): void {
+    const child = this.popenPid > 0 ? this.k.tasks.get(this.popenPid) : undefined;
+    if (child) send_sig(this.k, SIGINT, child);
+  }
+
+  /** Stops if need be, prints what is left and the maps. */
+  finish(): void {
+    if (this.finished) return;
+    this.stop();
+    this.finished = true;
+    this.jobs.length = 0;
     this.drain();
     this.io.stdout(EXIT_SEPARATOR);
     const snaps = this.prog.maps.filter((m) => m.kind === 'user').map((m) => readMap(this.bpf, this.mapFds[m.id]!, m, this.resolver));
@@ -270,9 +403,7 @@ export class BPFtrace {
       const file = installFile(k, BPFTRACE_PATH, '', 0o755);
       k.binaries.set(BPFTRACE_PATH, {
         path: BPFTRACE_PATH,
-        main: function* (p: Proc) {
-          for (;;) yield* p.sleep(3600e9);
-        },
+        main: bpftraceMain,
         textPages: 2048,
         dataPages: 256,
         inode: file.ino,
@@ -283,16 +414,88 @@ export class BPFtrace {
     const save = k.current;
     k.current = init;
     const pid = new Proc(k, init).fork(function* (c) {
+      // Started from the terminal: its standard descriptors are the console's.
+      const files = new FilesStruct();
+      for (const fd of [0, 1, 2] as const) files.alloc(openConsole(k, fd));
+      c.task.files = files;
       return yield* c.exec(BPFTRACE_PATH, ['bpftrace']);
     });
     k.current = save;
+    const task = pid > 0 ? (k.tasks.get(pid) ?? null) : null;
+    if (task) runtimes.set(task, this);
     // Let the fork reach exec, so BEGIN sees bpftrace's comm.
     k.sched.run(k.now + 1_000_000);
-    return pid > 0 ? (k.tasks.get(pid) ?? null) : null;
+    return task;
   }
 
-  private drain(): void {
-    for (const ev of this.perf) ev.consume(this.onRecord);
+  /** Reads the perf buffers, unless bpftrace's process is busy with a system() or cat(). */
+  drain(): void {
+    for (const ev of this.perf) {
+      if (this.jobs.length) return;
+      ev.consume(this.onRecord, this.busy);
+    }
+  }
+
+  private readonly busy = (): boolean => this.jobs.length > 0;
+
+  /**
+   * Hands a system() or cat() to bpftrace's process, which reads no more records until it is
+   * done and has printed what it got.
+   */
+  private queue(type: 'syscall' | 'cat', run: (p: Proc) => Generator<number, string, void>): void {
+    // At the very end bpftrace's process is going: what it has not started is dropped.
+    if (this.finished) return;
+    const rt = this;
+    this.jobs.push(function* (p: Proc) {
+      const text = yield* run(p);
+      rt.io.out(rt.output.message(type, text, false));
+    });
+    if (this.task) this.k.sched.wakeUp(this.task);
+  }
+
+  /** exec_system: popen(cmd, "r"), everything it writes to the pipe, pclose. */
+  private *popen(p: Proc, cmd: string): Generator<number, string, void> {
+    const fds = p.pipe();
+    if (typeof fds === 'number') return '';
+    const [r, w] = fds;
+    const pid = p.fork(function* (c) {
+      c.dup2(w, 1);
+      c.close(r);
+      c.close(w);
+      return yield* c.exec('/bin/sh', ['sh', '-c', cmd]);
+    });
+    p.close(w);
+    let out = '';
+    if (pid > 0) {
+      this.popenPid = pid;
+      const text = yield* p.readAll(r);
+      if (typeof text === 'string') out = text;
+      yield* p.wait(pid);
+      this.popenPid = 0;
+    }
+    p.close(r);
+    return out;
+  }
+
+  /** cat_file: at most CAT_BYTES_MAX bytes of the file; an error when it cannot be opened. */
+  private *catFile(p: Proc, path: string): Generator<number, string, void> {
+    const fd = p.open(path);
+    if (fd < 0) {
+      this.io.stderr(`ERROR: failed to open file '${path}': ${strerror(-fd)}\n`);
+      return '';
+    }
+    let out = '';
+    while (out.length < CAT_BYTES_MAX) {
+      const r = yield* p.read(fd, Math.min(4096, CAT_BYTES_MAX - out.length));
+      if (typeof r === 'number') {
+        this.io.stderr(`ERROR: failed to open file '${path}': ${strerror(-r)}\n`);
+        break;
+      }
+      if (r === '') break;
+      out += r;
+    }
+    p.close(fd);
+    return out;
   }
 
   private readonly onRecord = (r: PerfRecord): void => {
@@ -304,9 +507,17 @@ export class BPFtrace {
     const id = Number(readU64(d, 0));
     const out = this.output;
     if (id < AsyncAction.syscall) {
-      const call = this.prog.printfArgs[id]!;
-      const args = call.args.map((f) => printfArg(f.type, decodeValue(d, f.offset, f.type, this.resolver)));
-      this.io.out(out.message('printf', this.printfs[id]!.format(args), false));
+      this.io.out(out.message('printf', this.format(this.printfs[id]!, this.prog.printfArgs[id]!, d), false));
+      return;
+    }
+    if (id < AsyncAction.cat) {
+      const cmd = this.format(this.systemFmts[id - AsyncAction.syscall]!, this.prog.systemArgs[id - AsyncAction.syscall]!, d);
+      this.queue('syscall', (p) => this.popen(p, cmd));
+      return;
+    }
+    if (id < AsyncAction.exit) {
+      const path = this.format(this.catFmts[id - AsyncAction.cat]!, this.prog.catArgs[id - AsyncAction.cat]!, d);
+      this.queue('cat', (p) => this.catFile(p, path));
       return;
     }
     switch (id) {
@@ -354,6 +565,11 @@ export class BPFtrace {
     }
   };
 
+  /** A printf, system or cat call's text from its record. */
+  private format(fmt: FormatString, call: FormatCall, d: Uint8Array): string {
+    return fmt.format(call.args.map((f) => printfArg(f.type, decodeValue(d, f.offset, f.type, this.resolver))));
+  }
+
   /** clear(): every entry goes (a per-CPU array's slot can only be zeroed); zero(): every value zeroed. */
   private clearMap(m: CompiledMap, zeroOnly: boolean): void {
     const fd = this.mapFds[m.id]!;
@@ -378,6 +594,7 @@ export class BPFtrace {
     ksym: (addr, withOffset) => this.ksym(addr, withOffset),
     probe: (id) => this.prog.probeIds[id] ?? '',
     username: (uid) => this.username(uid),
+    record: (name) => this.prog.structs.get(name),
     timestamp: (id, nsecs) =>
       resolveTimestamp(this.prog.strftimeArgs[id] ?? '', { sec: BigInt(BOOT_EPOCH), nsec: 0n }, nsecs, (s) => brokenDownTime(s)),
   };

@@ -3,7 +3,8 @@
 // handlers (resolving stack ids, kernel symbols, probe ids, user names and timestamps on the way).
 
 import type { SizedType } from '../types.js';
-import type { StackFrame, Value } from '../output/value.js';
+import { RecordValue, type StackFrame, type Value } from '../output/value.js';
+import type { Struct } from '../passes/struct.js';
 
 /** What decoding needs from the runtime: the lookups userspace does while printing. */
 export interface Resolver {
@@ -17,6 +18,8 @@ export interface Resolver {
   username(uid: number): string;
   /** strftime(fmt, nsecs)'s value as text (the runtime knows the boot time and time zone). */
   timestamp(strftimeId: number, nsecs: bigint): string;
+  /** A struct or union by name (`struct task_struct`), with its fields. */
+  record(name: string): Struct | undefined;
 }
 
 export function readU64(b: Uint8Array, off: number): bigint {
@@ -118,6 +121,11 @@ export function decodeValue(b: Uint8Array, off: number, t: SizedType, r: Resolve
       const out: Value[] = [];
       for (let i = 0; i < n; i++) out.push(decodeValue(b, off + i * el.size, el, r));
       return out;
+    }
+    case 'record': {
+      // Each field from its own bytes by its type, a bitfield's whole unit as 0.17 prints it.
+      const fields = [...(r.record(t.name ?? '')?.fields ?? [])];
+      return new RecordValue(fields.map(([name, f]) => ({ name, type: f.type, offset: f.offset, value: decodeValue(b, off + f.offset, f.type, r) })));
     }
     default:
       throw new TypeError(`cannot decode a value of type ${t.type}`);
