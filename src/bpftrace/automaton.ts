@@ -39,9 +39,9 @@ type Action = { shift: number } | { reduce: number };
 
 interface State {
   /** Explicit actions by token; tokens not here take `defaultReduction`, or are errors. */
-  actions: Map<string, Action>;
-  defaultReduction: number | null;
-  gotos: Map<string, number>;
+  readonly actions: Map<string, Action>;
+  readonly defaultReduction: number | null;
+  readonly gotos: Map<string, number>;
 }
 
 export interface Automaton {
@@ -331,16 +331,47 @@ export function automatonTables(a: Automaton): AutomatonTables {
 /** What the tables depend on besides grammar.ohm: a build of tsc alone can change these and not the tables. */
 const inputsKey = (): string => JSON.stringify([TOKEN_NAMES.map(([k]) => k), PRECEDENCE]);
 
+type StateTable = AutomatonTables['states'][number];
+
+/**
+ * A state read from the tables, its maps made on first use: a parse visits a few dozen of the
+ * automaton's hundreds of states, and making them all took a good part of a short run's parse.
+ */
+class TableState implements State {
+  private made: { actions: Map<string, Action>; gotos: Map<string, number> } | null = null;
+
+  constructor(private readonly table: StateTable) {}
+
+  private make(): { actions: Map<string, Action>; gotos: Map<string, number> } {
+    if (!this.made) {
+      const [actions, , gotos] = this.table;
+      this.made = {
+        actions: new Map(actions.map(([tok, n]): [string, Action] => [tok, n >= 0 ? { shift: n } : { reduce: -n - 1 }])),
+        gotos: new Map(gotos),
+      };
+    }
+    return this.made;
+  }
+
+  get actions(): Map<string, Action> {
+    return this.make().actions;
+  }
+
+  get gotos(): Map<string, number> {
+    return this.make().gotos;
+  }
+
+  get defaultReduction(): number | null {
+    return this.table[1];
+  }
+}
+
 /** The automaton of `automatonTables`, or null when they were built for other tokens or precedences. */
 export function automatonFromTables(t: AutomatonTables): Automaton | null {
   if (t.inputs !== inputsKey()) return null;
   return {
     productions: t.productions.map(([lhs, rhs, name], index) => ({ index, lhs, rhs, name })),
-    states: t.states.map(([actions, defaultReduction, gotos]) => ({
-      actions: new Map(actions.map(([tok, n]): [string, Action] => [tok, n >= 0 ? { shift: n } : { reduce: -n - 1 }])),
-      defaultReduction,
-      gotos: new Map(gotos),
-    })),
+    states: t.states.map((st) => new TableState(st)),
     finalState: t.finalState,
     shiftReduceConflicts: t.shiftReduceConflicts,
     reduceReduceConflicts: t.reduceReduceConflicts,
