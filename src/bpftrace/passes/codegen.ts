@@ -935,6 +935,22 @@ export class CodegenBPF {
     return INT;
   }
 
+  /**
+   * 0.17 hands tuples to binop_int, which compares the allocas holding them: a variable equals
+   * itself and nothing else, so the result is known here once both sides have run.
+   */
+  private tupleAddressCompare(e: BinopExpr): Val {
+    if (e.op !== '==' && e.op !== '!=') throw new CodegenError(`codegen: tuples cannot be operands of ${e.op}`, e.loc);
+    const mark = this.frame.mark();
+    const slot = (v: Val): number | null => (v.kind === 'stack' ? v.off : null);
+    const l = slot(this.expr(e.left));
+    const r = slot(this.expr(e.right));
+    this.frame.release(mark);
+    const same = l !== null && l === r;
+    this.em.movImm(0, same === (e.op === '==') ? 1 : 0);
+    return INT;
+  }
+
   private binop(e: BinopExpr): Val {
     const em = this.em;
     if (e.op === '&&' || e.op === '||') {
@@ -955,6 +971,7 @@ export class CodegenBPF {
     const lt = typeOf(e.left);
     const rt = typeOf(e.right);
     if (lt.type === 'array' && rt.type === 'array') return this.arrayCompare(e, lt);
+    if (lt.type === 'tuple' || rt.type === 'tuple') return this.tupleAddressCompare(e);
     if (lt.type === 'string' || lt.type === 'buffer') {
       const inverse = e.op === '==';
       const l = this.stringOperand(e.left);
