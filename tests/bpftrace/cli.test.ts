@@ -118,6 +118,11 @@ describe('bpfbox as bpftrace 0.17\'s command line', () => {
     expect(r.stdout).not.toContain('true');
   });
 
+  it('casts a value held on the stack to a pointer to it, as LLVM casts its alloca (0.17 prints 2 and 0)', () => {
+    const r = bpfbox(['-e', 'BEGIN { printf("%lx\\n", *(uint64 *)ntop(0)); printf("%lx\\n", *(uint32 *)str(0x4142)); exit(); }']);
+    expect(r).toEqual({ status: 0, stdout: 'Attaching 1 probe...\n2\n0\n\n\n', stderr: '' });
+  });
+
   it('leaves the other commands where they were', () => {
     expect(bpfbox(['frobnicate'])).toEqual({ status: 2, stdout: '', stderr: "bpfbox: unknown command 'frobnicate'; see 'bpfbox --help'\n" });
     expect(bpfbox(['sh', '-c', 'uname -r'])).toEqual({ status: 0, stdout: '5.0.0\n', stderr: '' });

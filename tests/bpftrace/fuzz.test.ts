@@ -81,8 +81,9 @@ describe('bpftrace fuzz: regressions', () => {
     ]);
   });
 
-  it('what 0.17 too cannot load passes: a map value of no bytes, a pointer stored in a map on 5.0', () => {
+  it('what 0.17 too cannot load passes: a map value of no bytes, a pointer stored in a map on 5.0, a stack deeper than perf_event_max_stack', () => {
     expect(check('struct Foo { int a; char b[4]; }\nBEGIN { print(sizeof(struct Foo)); @s = bpftrace; }', false, [])).toBeNull();
+    expect(check('BEGIN { @s[kstack(perf, 255)] = count(); exit(); }', false, [])).toBeNull();
     expect(check('kretprobe:vfs_read { @f = (ctx)-1; exit(); }', false, [])).toBeNull();
   });
 

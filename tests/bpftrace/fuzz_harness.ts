@@ -174,6 +174,9 @@ function loadAndRun(compiled: CompiledProgram, dialect: Dialect): string | null 
   // A value of no bytes (kstack(0), a stack mode, an array of no elements): 0.17 too fails here
   // ("failed to create map: Invalid argument").
   if (badMap >= 0 && compiled.maps[badMap]!.valueSize === 0) return null;
+  // Stacks deeper than kernel.perf_event_max_stack (127): Linux refuses the stack map, and 0.17
+  // says so ("failed to create stack id map: Invalid argument").
+  if (badMap >= 0 && compiled.maps[badMap]!.kind === 'stack' && compiled.maps[badMap]!.valueSize / 8 > 127) return null;
   if (badMap >= 0) return `map ${compiled.maps[badMap]!.name} cannot be created (${mapFds[badMap]})`;
   const perf = bpf.perfEventOpen(0, 8);
   const key = new Uint8Array(4);

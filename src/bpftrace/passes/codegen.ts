@@ -744,6 +744,13 @@ export class CodegenBPF {
         const to = typeOf(e);
         const v = this.expr(e.expr);
         if (v.kind === 'int' && to.type === 'integer') extend(em, 0, Math.min(from.size || 8, to.size), to.isSigned);
+        if (v.kind === 'stack' && to.type === 'pointer') {
+          // A value held on the stack (a string, ntop()'s inet...) is its alloca to LLVM: the
+          // cast makes a pointer to it, which a dereference reads through probe_read.
+          em.mov(0, FP);
+          em.aluImm(BPF_ADD, 0, v.off);
+          return INT;
+        }
         return v;
       }
       case 'Tuple':
