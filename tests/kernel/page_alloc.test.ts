@@ -5,7 +5,7 @@ import { __alloc_pages_nodemask, __free_pages, drain_all_pages, __find_buddy_pfn
 import { GFP_HIGHUSER_MOVABLE, GFP_KERNEL, GFP_ATOMIC, showGfpFlags, __GFP_ZERO, GFP_KERNEL_ACCOUNT, GFP_NOIO } from '../../src/kernel/mm/gfp.js';
 import { ZoneType } from '../../src/kernel/mm/gfp.js';
 import { WMark } from '../../src/kernel/mm/mmzone.js';
-import { mm_page_alloc, mm_page_free } from '../../src/kernel/trace/events/kmem.js';
+import { mm_page_alloc, mm_page_alloc_extfrag, mm_page_free } from '../../src/kernel/trace/events/kmem.js';
 import { checkPageInvariants } from '../support/kernel.js';
 import { zoneBatchsize, intSqrt } from '../../src/kernel/mm/init.js';
 
@@ -82,6 +82,28 @@ describe('the buddy allocator', () => {
       `alloc pfn=${q} order=1 mt=0 gfp=GFP_KERNEL_ACCOUNT|__GFP_ZERO`,
       `free pfn=${q} order=1`,
     ]);
+  });
+
+  it('mm_page_alloc_extfrag fires when an allocation steals from another migratetype', () => {
+    const k = boot({ memBytes: 256 * MiB });
+    const seen: number[][] = [];
+    const owner: number[] = [];
+    k.listenTracepoint(mm_page_alloc_extfrag, (_tp, a) => {
+      seen.push(a.map(Number));
+      owner.push(k.mem.pageblockMt[Number(a[0]) >>> 9]!);
+    });
+    // Unmovable pages until the unmovable lists run dry and the allocator falls back to movable ones.
+    const pfns: number[] = [];
+    while (seen.length === 0 && pfns.length < 60000) pfns.push(__alloc_pages_nodemask(k, GFP_KERNEL, 0));
+    expect(seen.length).toBe(1);
+    const [pfn, allocOrder, fallbackOrder, allocMt, fallbackMt, changeOwnership] = seen[0]!;
+    expect([allocOrder, allocMt, fallbackMt]).toEqual([0, 0, 1]);
+    expect(fallbackOrder).toBeGreaterThan(0);
+    expect(pfn! % (1 << fallbackOrder!)).toBe(0);
+    // change_ownership says whether the steal left the pageblock unmovable.
+    expect(changeOwnership).toBe(owner[0] === 0 ? 1 : 0);
+    for (const p of pfns) __free_pages(k, p, 0);
+    checkPageInvariants(k);
   });
 
   it('prints gfp masks as 5.0 show_gfp_flags does', () => {

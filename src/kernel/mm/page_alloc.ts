@@ -35,7 +35,7 @@ import {
   PG_used,
   type PageFrames,
 } from './page.js';
-import { mm_page_alloc, mm_page_alloc_zone_locked, mm_page_free, mm_page_free_batched, mm_page_pcpu_drain } from '../trace/events/kmem.js';
+import { mm_page_alloc, mm_page_alloc_extfrag, mm_page_alloc_zone_locked, mm_page_free, mm_page_free_batched, mm_page_pcpu_drain } from '../trace/events/kmem.js';
 import { PF_MEMALLOC } from '../sched/task.js';
 import { try_to_free_pages, wakeup_kswapd } from './vmscan.js';
 import { out_of_memory, tskIsOomVictim } from './oom_kill.js';
@@ -300,6 +300,11 @@ function __rmqueue_fallback(k: Kernel, zone: Zone, order: number, startMt: numbe
   if (current < 0) return false;
   const pfn = k.mem.first(zone.list(current, fbMt));
   stealSuitableFallback(k, zone, pfn, allocFlags, startMt, stealScratch[0] === 1);
+  if (k.tpOn[mm_page_alloc_extfrag.id] !== 0) {
+    // change_ownership: whether the steal took the pageblock for the allocation's type.
+    const owned = getPageblockMigratetype(k.mem, pfn) === startMt ? 1 : 0;
+    k.traceEvent(mm_page_alloc_extfrag, pfn, order, current, startMt, fbMt, owned);
+  }
   return true;
 }
 

@@ -27,6 +27,8 @@ export class Scheduler {
   private seq = 0;
   /** Set by stop(): run() returns at the end of the current step. */
   private stopRequested = false;
+  /** Set by stopAfter(): run() returns before anything later than this. */
+  private stopAt = Infinity;
   private readonly bound = new Map<Task, number>();
 
   constructor(private readonly k: Kernel) {}
@@ -89,16 +91,25 @@ export class Scheduler {
     this.stopRequested = true;
   }
 
+  /**
+   * run() returns once nothing is left to do at virtual time `t`: what happens at the same
+   * instant (timers of equal expiry, the rest of a step) still happens.
+   */
+  stopAfter(t: number): void {
+    this.stopAt = Math.min(this.stopAt, t);
+  }
+
   /** Runs the machine until every CPU's clock reaches `until`, or stop() is called. */
   run(until: number): void {
     const k = this.k;
     this.stopRequested = false;
+    this.stopAt = Infinity;
     for (;;) {
       let best: Cpu | null = null;
       for (const c of k.cpus) if (c.rq.length > 0 && (best === null || c.time < best.time)) best = c;
       const tNext = this.heap.length ? this.heap[0]!.time : Infinity;
       const tRun = best ? best.time : Infinity;
-      if (Math.min(tNext, tRun) >= until || this.stopRequested) break;
+      if (Math.min(tNext, tRun) >= until || this.stopRequested || Math.min(tNext, tRun) > this.stopAt) break;
       if (tNext <= tRun) {
         const timer = this.pop()!;
         const t = timer.task;
@@ -176,7 +187,7 @@ export class Scheduler {
         cpu.rq.push(task);
         break;
       }
-      if (cpu.time >= until || cpu.time >= this.nextTimer || this.stopRequested || this.othersBehind(cpu)) {
+      if (cpu.time >= until || cpu.time >= this.nextTimer || this.stopRequested || cpu.time > this.stopAt || this.othersBehind(cpu)) {
         cpu.rq.unshift(task);
         break;
       }

@@ -42,6 +42,14 @@ export const mm_page_pcpu_drain = tracepoint(
   'page=%p pfn=%lu order=%d migratetype=%d',
 );
 
+export const mm_page_alloc_extfrag = tracepoint(
+  'kmem',
+  'mm_page_alloc_extfrag',
+  'mm_page_alloc_extfrag',
+  'unsigned long pfn; int alloc_order; int fallback_order; int alloc_migratetype; int fallback_migratetype; int change_ownership',
+  'page=%p pfn=%lu alloc_order=%d fallback_order=%d pageblock_order=%d alloc_migratetype=%d fallback_migratetype=%d fragmenting=%d change_ownership=%d',
+);
+
 const ALLOC_FIELDS = 'unsigned long call_site; const void * ptr; size_t bytes_req; size_t bytes_alloc; gfp_t gfp_flags';
 const ALLOC_FMT = 'call_site=%lx ptr=%p bytes_req=%zu bytes_alloc=%zu gfp_flags=%s';
 
