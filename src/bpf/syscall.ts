@@ -4,13 +4,13 @@
 // the kernel's errno on every failure (returned negated, as the raw syscall does). The emulated
 // kernel's bpf() syscall wraps this object.
 
-import { E2BIG, EBADF, EFAULT, EINVAL, ENOSPC } from './errno.js';
+import { E2BIG, EBADF, EFAULT, EINVAL, ENOMEM, ENOSPC } from './errno.js';
 import { VM_OK } from './fault.js';
 import type { BpfHost } from './host.js';
 import type { Insn } from './isa.js';
 import { AddressSpace, RegionKind } from './memory.js';
 import { ArrayMap, arrayAllocCheck } from './maps/arraymap.js';
-import { HashMap, htabAllocCheck } from './maps/hashtab.js';
+import { HashMap, htabAllocCheck, htabCostCheck } from './maps/hashtab.js';
 import { BPF_MAP_TYPE, BPF_OBJ_NAME_LEN, type BpfMap, type MapAttr, type MapEnv } from './maps/map.js';
 import { PerfEvent } from './maps/perf_event.js';
 import { PerfEventArray, perfEventArrayAllocCheck } from './maps/perf_event_array.js';
@@ -150,7 +150,7 @@ export class BpfSubsystem {
       case BPF_MAP_TYPE.percpu_hash:
       case BPF_MAP_TYPE.lru_hash:
       case BPF_MAP_TYPE.lru_percpu_hash:
-        check = htabAllocCheck(attr);
+        check = htabAllocCheck(attr) || htabCostCheck(attr, this.host.nrCpus, this.kernel === '5.0');
         make = () => new HashMap(env, attr);
         break;
       case BPF_MAP_TYPE.array:
@@ -174,7 +174,14 @@ export class BpfSubsystem {
         return -EINVAL;
     }
     if (check) return check;
-    const map = make();
+    let map: BpfMap;
+    try {
+      map = make();
+    } catch (e) {
+      // bpf_map_area_alloc failing: here, the host cannot back a table that large.
+      if (e instanceof RangeError) return -ENOMEM;
+      throw e;
+    }
     map.id = this.nextMapId++;
     return this.allocFd({ kind: 'map', map });
   }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { E2BIG, EBADF, EEXIST, EFAULT, EINVAL, ENOENT, EOPNOTSUPP } from '../../src/bpf/errno.js';
 import { StandaloneHost } from '../../src/bpf/host.js';
 import { jhash, jhash2 } from '../../src/bpf/maps/jhash.js';
+import { htabCostCheck } from '../../src/bpf/maps/hashtab.js';
 import { BPF_ANY, BPF_EXIST, BPF_MAP_TYPE, BPF_NOEXIST } from '../../src/bpf/maps/map.js';
 import { PERF_RECORD_LOST, PERF_RECORD_SAMPLE, type PerfRecord } from '../../src/bpf/maps/perf_event.js';
 import { PerfEventArray } from '../../src/bpf/maps/perf_event_array.js';
@@ -44,6 +45,20 @@ describe('jhash is lookup3 (hashlittle) and jhash2 its word form', () => {
 });
 
 describe('map creation', () => {
+  it('refuses hash tables too big to count, as htab_map_alloc does (5.0 also by their size in bytes)', () => {
+    for (const kernel of ['5.0', '6.x'] as const) {
+      const bpf = new BpfSubsystem(new StandaloneHost(), kernel);
+      // 2^32 buckets do not fit a u32, nor 2^29 buckets' bytes.
+      expect(bpf.mapCreate({ mapType: BPF_MAP_TYPE.hash, keySize: 8, valueSize: 8, maxEntries: 0xffffffff })).toBe(-E2BIG);
+      expect(bpf.mapCreate({ mapType: BPF_MAP_TYPE.hash, keySize: 8, valueSize: 8, maxEntries: 2 ** 28 + 1 })).toBe(-E2BIG);
+    }
+    // 60M entries of 64 bytes and their buckets: over 4 GiB, which only 5.0's memlock accounting refuses; the 6.x
+    // table is not made here (the host would have to back it), so the check alone is asked.
+    expect(htabCostCheck({ mapType: BPF_MAP_TYPE.hash, keySize: 8, valueSize: 8, maxEntries: 60_000_000 }, 2, true)).toBe(-E2BIG);
+    expect(htabCostCheck({ mapType: BPF_MAP_TYPE.hash, keySize: 8, valueSize: 8, maxEntries: 60_000_000 }, 2, false)).toBe(0);
+    expect(htabCostCheck({ mapType: BPF_MAP_TYPE.hash, keySize: 8, valueSize: 8, maxEntries: 4096 }, 2, true)).toBe(0);
+  });
+
   it('checks attributes as the kernel does', () => {
     const { bpf } = machine();
     const c = (mapType: number, keySize: number, valueSize: number, maxEntries: number, mapFlags = 0): number =>

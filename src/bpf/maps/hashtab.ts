@@ -41,6 +41,34 @@ export function htabAllocCheck(attr: MapAttr): number {
   return 0;
 }
 
+/** sizeof(struct bucket): a hlist_nulls_head and a raw spinlock, padded to 8. */
+const BUCKET_SIZE = 16;
+const U32_MAX = 0xffffffff;
+const PAGE_SIZE = 4096;
+
+/**
+ * htab_map_alloc's size checks, before anything is allocated: a bucket count that overflows u32
+ * (E2BIG), and in 5.0, whose memlock accounting counts pages in a u32, a table that big in bytes
+ * (5.11 charges memory cgroups instead and dropped that check).
+ */
+export function htabCostCheck(attr: MapAttr, nrCpus: number, checkCost: boolean): number {
+  const percpu = attr.mapType === BPF_MAP_TYPE.percpu_hash || attr.mapType === BPF_MAP_TYPE.lru_percpu_hash;
+  let maxEntries = attr.maxEntries >>> 0;
+  if ((attr.mapType === BPF_MAP_TYPE.lru_hash || attr.mapType === BPF_MAP_TYPE.lru_percpu_hash) && ((attr.mapFlags ?? 0) & BPF_F_NO_COMMON_LRU) === 0) {
+    // The common LRU spreads its entries over the CPUs: a multiple of their number.
+    const up = Math.ceil(maxEntries / nrCpus) * nrCpus;
+    maxEntries = up > U32_MAX ? Math.floor(maxEntries / nrCpus) * nrCpus : up;
+  }
+  // roundup_pow_of_two into a u32: 2^32 is 0.
+  const nBuckets = maxEntries <= 1 ? 1 : 2 ** Math.ceil(Math.log2(maxEntries));
+  if (nBuckets >= 2 ** 32 || nBuckets > Math.floor(U32_MAX / BUCKET_SIZE)) return -E2BIG;
+  if (!checkCost) return 0;
+  const elemSize = HTAB_ELEM_SIZE + roundUp8(attr.keySize) + (percpu ? 8 : roundUp8(attr.valueSize));
+  let cost = nBuckets * BUCKET_SIZE + elemSize * maxEntries;
+  cost += percpu ? roundUp8(attr.valueSize) * nrCpus * maxEntries : elemSize * nrCpus;
+  return cost >= U32_MAX - PAGE_SIZE ? -E2BIG : 0;
+}
+
 export class HashMap extends BpfMap {
   readonly percpu: boolean;
   readonly lru: BpfLru | null;
