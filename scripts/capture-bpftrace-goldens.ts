@@ -1,6 +1,7 @@
 // Dev script (root, the real bpftrace 0.17 installed): runs every program of
 // tests/golden/bpftrace/{run,errors} through `bpftrace` and stores what it printed beside it:
-// NAME.out (stdout), NAME.err (stderr, only when non-empty) and NAME.status (exit code).
+// NAME.out (stdout), NAME.err (stderr, only when non-empty) and NAME.status (exit code), with the
+// variables of NAME.env, if any, in its environment.
 // Each program runs three times; one whose three runs differ is reported and left uncaptured,
 // because a golden that the real tool cannot reproduce would fail bpfbox for no reason.
 // Run: npx tsx scripts/capture-bpftrace-goldens.ts [NAME...]   (no NAME: the whole corpus)
@@ -34,15 +35,28 @@ function commandLine(source: string, argsText: string | undefined): string[] {
   return at < 0 ? ['-e', source, ...args] : [...args.slice(0, at), '-e', source, ...args.slice(at + 1)];
 }
 
+/**
+ * The environment for a program: this process's, without any BPFTRACE_* variable of its own (each
+ * would change what bpftrace prints), plus NAME.env's `VAR=value` lines.
+ */
+function environment(envText: string | undefined): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BPFTRACE_')));
+  for (const line of envText === undefined ? [] : envText.replace(/\n$/, '').split('\n')) {
+    const eq = line.indexOf('=');
+    env[line.slice(0, eq)] = line.slice(eq + 1);
+  }
+  return env;
+}
+
 interface Result {
   stdout: string;
   stderr: string;
   status: number;
 }
 
-function run(argv: string[]): Promise<Result> {
+function run(argv: string[], env: NodeJS.ProcessEnv): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn(BPFTRACE, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(BPFTRACE, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -91,8 +105,10 @@ async function capture(c: Case): Promise<string | null> {
   const source = readFileSync(`${base}.bt`, 'latin1');
   const argsPath = `${base}.args`;
   const argv = commandLine(source, existsSync(argsPath) ? readFileSync(argsPath, 'latin1') : undefined);
+  const envPath = `${base}.env`;
+  const env = environment(existsSync(envPath) ? readFileSync(envPath, 'latin1') : undefined);
   const results: Result[] = [];
-  for (let i = 0; i < RUNS; i++) results.push(await run(argv));
+  for (let i = 0; i < RUNS; i++) results.push(await run(argv, env));
   const [first] = results;
   const same = (r: Result) => r.stdout === first.stdout && r.stderr === first.stderr && r.status === first.status;
   if (!results.every(same)) return `${c.name}: the ${RUNS} runs differ; not captured`;

@@ -16,6 +16,7 @@ import { printAst } from './passes/printer.js';
 import { countNodes } from './passes/node_counter.js';
 import { StackOverflowError } from './codegen/stack.js';
 import { disassemble } from '../bpf/disasm.js';
+import { DEFAULT_SETTINGS, type BpftraceSettings } from './settings.js';
 
 export interface CompileOptions {
   /** The name diagnostics carry (`stdin` for -e). */
@@ -32,6 +33,8 @@ export interface CompileOptions {
   hasLoop?: boolean;
   /** -d: each stage's tree, as bpftrace's `-d` prints them. */
   dump?: (text: string) => void;
+  /** BPFTRACE_* limits; 0.17's defaults when absent. */
+  settings?: BpftraceSettings;
 }
 
 export interface Compiled {
@@ -56,6 +59,7 @@ export function compile(source: string, diags: Diagnostics, opts: CompileOptions
 }
 
 function compileStages(source: string, diags: Diagnostics, opts: CompileOptions): Compiled | null {
+  const settings = opts.settings ?? DEFAULT_SETTINGS;
   const program = parse(source, diags, { filename: opts.filename, positional: opts.params });
   if (!program || diags.hasErrors) return null;
   opts.dump?.(printAst(program, 'parser'));
@@ -69,17 +73,23 @@ function compileStages(source: string, diags: Diagnostics, opts: CompileOptions)
     positional: opts.params,
     ...(opts.hasChild ? { hasChild: true } : {}),
     ...(opts.hasLoop === false ? { hasLoop: false } : {}),
+    strlen: settings.strlen,
   });
   if (!sem || diags.hasErrors) return null;
   opts.dump?.(printAst(program, 'Semantic'));
-  if (opts.verbose) diags.info(`node count: ${countNodes(program)}`);
+  const nodes = countNodes(program);
+  if (opts.verbose) diags.info(`node count: ${nodes}`);
+  if (BigInt(nodes) >= settings.astMaxNodes) {
+    diags.error(`node count (${nodes}) exceeds the limit (${settings.astMaxNodes})`);
+    return null;
+  }
   // bpftrace's NodeCounter pass leaves the tree as it is; -d prints it again after it.
   opts.dump?.(printAst(program, 'NodeCounter'));
   const resources = analyseResources(program, sem.maps, diags);
   if (!resources || diags.hasErrors) return null;
   opts.dump?.(printAst(program, 'ResourceAnalyser'));
   try {
-    const compiled = codegen(program, sem, resources, { params: opts.params, expansions, ...(opts.resolveKname ? { resolveKname: opts.resolveKname } : {}) });
+    const compiled = codegen(program, sem, resources, { params: opts.params, expansions, mapmax: settings.mapmax, maxPrograms: settings.maxPrograms, ...(opts.resolveKname ? { resolveKname: opts.resolveKname } : {}) });
     // Where bpftrace prints LLVM IR, bpfbox has no IR: the bytecode each probe compiled to.
     for (const p of compiled.probes) opts.dump?.(`\nBytecode of ${p.name}\n-------------------\n${disassemble(p.insns).join('\n')}\n`);
     return { program, sem, compiled, expansions };

@@ -6,6 +6,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { listProbes } from '../bpftrace/probe_matcher.js';
+import { DEFAULT_SETTINGS, type BpftraceSettings } from '../bpftrace/settings.js';
 import type { Io } from './main.js';
 
 /** bpftrace 0.17's usage(), as it prints it on a usage error. */
@@ -134,6 +135,8 @@ export interface BpftraceOptions {
   machine: Record<string, string>;
   /** bpfbox: whose BPF verifier rules apply (--kernel). */
   bpfKernel: '5.0' | '6.x';
+  /** What the BPFTRACE_* environment variables set (parse_env). */
+  settings: BpftraceSettings;
 }
 
 /** Runs a parsed program to its end on a machine it boots; the exit status. */
@@ -314,6 +317,7 @@ function parseCommandLine(argv: readonly string[], version: string): Parsed {
     usdtFileActivation: false,
     machine: {},
     bpfKernel: '5.0',
+    settings: { ...DEFAULT_SETTINGS },
   };
   let listing = false;
   let outputFormat = '';
@@ -449,6 +453,64 @@ function parseCommandLine(argv: readonly string[], version: string): Parsed {
   return { opts: o, listing, outputFormat, ...(script !== undefined ? { script } : { file: file! }) };
 }
 
+const UINT64_MAX = (1n << 64n) - 1n;
+
+/**
+ * What `stream >> uint64_t` makes of a variable, as get_uint64_env_var reads it: leading white
+ * space, a sign, decimal digits up to the first other character; null when there is no digit or
+ * the magnitude passes UINT64_MAX. A minus sign wraps, so `-1` is UINT64_MAX.
+ */
+function readUint64(text: string): bigint | null {
+  const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/.exec(text);
+  if (!m) return null;
+  const v = BigInt(m[2]!);
+  if (v > UINT64_MAX) return null;
+  return m[1] === '-' ? BigInt.asUintN(64, -v) : v;
+}
+
+/**
+ * main.cpp's parse_env: every BPFTRACE_* variable 0.17 reads, in its order, the first bad one
+ * reported with its message (status 1). BPFTRACE_NO_CPP_DEMANGLE, BPFTRACE_NO_USER_SYMBOLS,
+ * BPFTRACE_CACHE_USER_SYMBOLS, BPFTRACE_MAX_TYPE_RES_ITERATIONS and BPFTRACE_VERIFY_LLVM_IR are
+ * only checked: bpfbox has no user-space symbols to resolve or demangle, takes no types from BTF
+ * and makes no LLVM IR, so they change nothing else.
+ */
+function parseEnv(getenv: (name: string) => string | undefined): BpftraceSettings {
+  const settings: BpftraceSettings = { ...DEFAULT_SETTINGS };
+  const uint64 = (name: string, dflt: bigint): bigint => {
+    const text = getenv(name);
+    if (text === undefined) return dflt;
+    const v = readUint64(text);
+    if (v === null) throw error(`Env var '${name}' did not contain a valid uint64_t, or was zero-valued.`);
+    return v;
+  };
+  const bool = (name: string): void => {
+    const text = getenv(name);
+    if (text !== undefined && text !== '0' && text !== '1') throw error(`Env var '${name}' did not contain a valid value (0 or 1).`);
+  };
+  const strlen = uint64('BPFTRACE_STRLEN', BigInt(settings.strlen));
+  if (strlen > 200n) {
+    throw error(
+      `'BPFTRACE_STRLEN' ${strlen} exceeds the current maximum of 200 bytes.\nThis limitation is because strings are currently stored on the 512 byte BPF stack.\nLong strings will be pursued in: https://github.com/iovisor/bpftrace/issues/305`,
+    );
+  }
+  settings.strlen = Number(strlen);
+  bool('BPFTRACE_NO_CPP_DEMANGLE');
+  settings.mapmax = uint64('BPFTRACE_MAP_KEYS_MAX', settings.mapmax);
+  settings.maxProbes = uint64('BPFTRACE_MAX_PROBES', settings.maxProbes);
+  settings.maxPrograms = uint64('BPFTRACE_MAX_BPF_PROGS', settings.maxPrograms);
+  settings.logSize = uint64('BPFTRACE_LOG_SIZE', settings.logSize);
+  settings.perfRbPages = uint64('BPFTRACE_PERF_RB_PAGES', settings.perfRbPages);
+  uint64('BPFTRACE_MAX_TYPE_RES_ITERATIONS', 0n);
+  // 0.17 reads this one with its own copy of get_uint64_env_var, to the same effect.
+  settings.catBytesMax = uint64('BPFTRACE_CAT_BYTES_MAX', settings.catBytesMax);
+  bool('BPFTRACE_NO_USER_SYMBOLS');
+  bool('BPFTRACE_CACHE_USER_SYMBOLS');
+  settings.astMaxNodes = uint64('BPFTRACE_NODE_MAX', settings.astMaxNodes);
+  bool('BPFTRACE_VERIFY_LLVM_IR');
+  return settings;
+}
+
 /** main(): from the command line to listing probes or handing a program to the runtime. */
 export async function bpftraceCommand(argv: readonly string[], io: Io, hooks: BpftraceHooks): Promise<number> {
   let parsed: Parsed;
@@ -459,6 +521,7 @@ export async function bpftraceCommand(argv: readonly string[], io: Io, hooks: Bp
       throw error(`Invalid output format "${format}"\nValid formats: 'text', 'json'`);
     }
     parsed.opts.outputFormat = format === 'json' ? 'json' : 'text';
+    parsed.opts.settings = parseEnv(io.getenv ?? (() => undefined));
   } catch (e) {
     if (!(e instanceof Exit)) throw e;
     io.stdout(e.stdout);

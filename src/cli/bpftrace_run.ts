@@ -36,6 +36,7 @@ export async function runBpftrace(opts: BpftraceOptions, io: Io): Promise<number
     hasChild: opts.cmd !== undefined,
     verbose: opts.verbose > 0,
     hasLoop: opts.bpfKernel !== '5.0',
+    settings: opts.settings,
     resolveKname: (name) => {
       const k = boot();
       const fn = k.functions.find((f) => f.name === name);
@@ -54,7 +55,7 @@ export async function runBpftrace(opts: BpftraceOptions, io: Io): Promise<number
   const k = boot();
   let fileOut = '';
   const out = opts.outputFile !== undefined ? (s: string) => void (fileOut += s) : (s: string) => io.stdout(asText(s));
-  const rt = new BPFtrace(k, c.compiled, c.expansions, { format: opts.outputFormat, quiet: opts.quiet, verbose: opts.verbose > 0, bpfKernel: opts.bpfKernel }, {
+  const rt = new BPFtrace(k, c.compiled, c.expansions, { format: opts.outputFormat, quiet: opts.quiet, verbose: opts.verbose > 0, bpfKernel: opts.bpfKernel, settings: opts.settings }, {
     stdout: (s) => io.stdout(asText(s)),
     out,
     stderr: io.stderr,

@@ -9,6 +9,8 @@ export interface Io {
   stdout(s: string): void;
   stderr(s: string): void;
   stdin(): string;
+  /** getenv(3) of the host process; without it, an empty environment. */
+  getenv?(name: string): string | undefined;
 }
 
 export const VERSION: string = (
@@ -77,4 +79,5 @@ export const processIo: Io = {
       return '';
     }
   },
+  getenv: (name) => process.env[name],
 };

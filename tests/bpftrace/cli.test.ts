@@ -18,8 +18,8 @@ interface Case {
   status: number;
 }
 
-function bpfbox(args: string[], input = ''): Omit<Case, 'args'> {
-  const r = spawnSync(process.execPath, ['bin/bpfbox', ...args], { input, encoding: 'utf8' });
+function bpfbox(args: string[], input = '', env: Record<string, string> = {}): Omit<Case, 'args'> {
+  const r = spawnSync(process.execPath, ['bin/bpfbox', ...args], { input, encoding: 'utf8', env: { ...process.env, ...env } });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -96,7 +96,7 @@ describe('bpfbox as bpftrace 0.17\'s command line', () => {
     expect(k.status).toBe(0);
     expect(k.stdout).toMatch(/^@\[kprobe:vfs_read\]: \d+$/m);
     expect(k.stdout).not.toContain('*');
-    const t = bpfbox(['-c', 'memhog 8M', '-e', 'tracepoint:kmem:mm_page_all*, tracepoint:kmem:mm_page_free { @[probe, args->order] = count(); }']);
+    const t = bpfbox(['-c', 'memhog 8M', '-e', 'tracepoint:kmem:mm_page_al*c, tracepoint:kmem:mm_page_free { @[probe, args->order] = count(); }']);
     expect(t.status).toBe(0);
     expect(t.stdout).toMatch(/^@\[tracepoint:kmem:mm_page_alloc, 0\]: \d+$/m);
     expect(t.stdout).toMatch(/^@\[tracepoint:kmem:mm_page_free, 0\]: \d+$/m);
@@ -121,6 +121,16 @@ describe('bpfbox as bpftrace 0.17\'s command line', () => {
   it('casts a value held on the stack to a pointer to it, as LLVM casts its alloca (0.17 prints 2 and 0)', () => {
     const r = bpfbox(['-e', 'BEGIN { printf("%lx\\n", *(uint64 *)ntop(0)); printf("%lx\\n", *(uint32 *)str(0x4142)); exit(); }']);
     expect(r).toEqual({ status: 0, stdout: 'Attaching 1 probe...\n2\n0\n\n\n', stderr: '' });
+  });
+
+  it('reads the BPFTRACE_* variables from its own environment', () => {
+    const r = bpfbox(['-e', 'BEGIN { printf("%s|\\n", str($1)); exit(); }', 'abcdefgh'], '', { BPFTRACE_STRLEN: '4' });
+    expect(r).toEqual({ status: 0, stdout: 'Attaching 1 probe...\nabc|\n\n\n', stderr: '' });
+    expect(bpfbox(['-l'], '', { BPFTRACE_NODE_MAX: 'none' })).toEqual({
+      status: 1,
+      stdout: '',
+      stderr: "ERROR: Env var 'BPFTRACE_NODE_MAX' did not contain a valid uint64_t, or was zero-valued.\n",
+    });
   });
 
   it('leaves the other commands where they were', () => {

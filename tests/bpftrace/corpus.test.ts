@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = 'tests/golden/bpftrace';
-const KINDS = ['bt', 'args', 'out', 'err', 'status'];
+const KINDS = ['bt', 'args', 'env', 'out', 'err', 'status'];
 /** What the issue asks the corpus to hold at least. */
 const MINIMUM = { run: 130, errors: 50 };
 
@@ -40,7 +40,7 @@ describe.each(['run', 'errors'] as const)('tests/golden/bpftrace/%s', (dir) => {
     expect(cases.filter((c) => c.files.has('bt')).length).toBeGreaterThanOrEqual(MINIMUM[dir]);
   });
 
-  it('has only NAME.{bt,args,out,err,status} files, every program with its .out and .status', () => {
+  it('has only NAME.{bt,args,env,out,err,status} files, every program with its .out and .status', () => {
     for (const c of cases) {
       expect([...c.files].filter((k) => !KINDS.includes(k)), c.name).toEqual([]);
       expect(c.files.has('bt') && c.files.has('out') && c.files.has('status'), c.name).toBe(true);
@@ -84,6 +84,15 @@ describe.each(['run', 'errors'] as const)('tests/golden/bpftrace/%s', (dir) => {
       const lines = read(dir, c.name, 'args').replace(/\n$/, '').split('\n');
       expect(lines.filter((l) => l === '{}').length, c.name).toBeLessThanOrEqual(1);
       expect(lines, c.name).not.toContain('');
+    }
+  });
+
+  it('sets one BPFTRACE_* variable per line of a .env file, each at most once', () => {
+    for (const c of cases.filter((c) => c.files.has('env'))) {
+      const lines = read(dir, c.name, 'env').replace(/\n$/, '').split('\n');
+      for (const l of lines) expect(l, c.name).toMatch(/^BPFTRACE_[A-Z_]+=/);
+      const names = lines.map((l) => l.slice(0, l.indexOf('=')));
+      expect(new Set(names).size, c.name).toBe(names.length);
     }
   });
 });

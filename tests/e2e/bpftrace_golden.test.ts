@@ -13,6 +13,8 @@ const root = new URL('../golden/bpftrace/', import.meta.url);
 interface Case {
   name: string;
   args: string[];
+  /** NAME.env's variables, the only ones bpfbox sees. */
+  env: Map<string, string>;
   stdout: string;
   stderr: string;
   status: number;
@@ -30,15 +32,17 @@ function load(dir: string): Case[] {
       const lines = (read(`${name}.args`) ?? '').split('\n').filter((l, i, all) => l !== '' || i < all.length - 1);
       const at = lines.indexOf('{}');
       const args = at < 0 ? ['-e', src, ...lines] : [...lines.slice(0, at), '-e', src, ...lines.slice(at + 1)];
+      const envText = read(`${name}.env`);
+      const env = new Map((envText === null ? [] : envText.replace(/\n$/, '').split('\n')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as const));
       // The corpus was captured on Linux 6.18, whose verifier allows bounded loops.
-      return { name, args: ['--kernel', '6.x', ...args], stdout: read(`${name}.out`) ?? '', stderr: read(`${name}.err`) ?? '', status: Number(read(`${name}.status`)) };
+      return { name, args: ['--kernel', '6.x', ...args], env, stdout: read(`${name}.out`) ?? '', stderr: read(`${name}.err`) ?? '', status: Number(read(`${name}.status`)) };
     });
 }
 
-async function run(args: string[]): Promise<{ stdout: string; stderr: string; status: number }> {
+async function run(args: string[], env: Map<string, string>): Promise<{ stdout: string; stderr: string; status: number }> {
   let stdout = '';
   let stderr = '';
-  const io = { stdout: (s: string) => void (stdout += s), stderr: (s: string) => void (stderr += s), stdin: () => '' };
+  const io = { stdout: (s: string) => void (stdout += s), stderr: (s: string) => void (stderr += s), stdin: () => '', getenv: (name: string) => env.get(name) };
   const status = await bpftraceCommand(args, io, { version: '0.1.0', runProgram: runBpftrace });
   return { stdout, stderr, status };
 }
@@ -55,7 +59,7 @@ for (const dir of ['run', 'errors']) {
     for (const c of load(dir)) {
       const test = KNOWN_DIFFERENCES.has(c.name) ? it.fails : it;
       test(c.name, async () => {
-        const r = await run(c.args);
+        const r = await run(c.args, c.env);
         expect({ stdout: r.stdout, stderr: r.stderr, status: r.status }).toEqual({ stdout: c.stdout, stderr: c.stderr, status: c.status });
       });
     }

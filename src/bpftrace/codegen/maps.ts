@@ -9,8 +9,6 @@ import type { LhistArgs, MapInfo, SizedType } from '../types.js';
 import { JOIN_ARGNUM, JOIN_ARGSIZE } from '../async_action.js';
 import type { ResourceResult, StackType } from '../passes/resource_analyser.js';
 
-/** bpftrace's mapmax_: max_entries of every user map. */
-export const MAP_MAX_ENTRIES = 4096;
 /** Stack-id maps get 128K entries (bpftrace's comment in map.cpp explains the collisions). */
 export const STACK_MAP_ENTRIES = 128 << 10;
 
@@ -62,7 +60,11 @@ export const isClearable = (m: CompiledMap): boolean => m.mapType !== BPF_MAP_TY
 
 const bpfName = (name: string): string => (name.startsWith('@') ? 'AT_' + name.slice(1) : name).slice(0, BPF_OBJ_NAME_LEN - 1);
 
-export function layoutMaps(res: ResourceResult): CompiledMap[] {
+/**
+ * The maps, user maps with `mapmax` entries (BPFTRACE_MAP_KEYS_MAX). 0.17's Map constructor takes
+ * it as an int, which BPF_MAP_CREATE reads as a u32: only its low 32 bits reach the kernel.
+ */
+export function layoutMaps(res: ResourceResult, mapmax: bigint): CompiledMap[] {
   const maps: CompiledMap[] = [];
   const add = (m: Omit<CompiledMap, 'id' | 'bpfName'>): void => {
     maps.push({ ...m, id: maps.length, bpfName: bpfName(m.name) });
@@ -70,7 +72,7 @@ export function layoutMaps(res: ResourceResult): CompiledMap[] {
   for (const info of res.maps) {
     let keySize = keyPartsSize(info) + (hasBucketKey(info) ? 8 : 0);
     if (keySize === 0) keySize = 8;
-    let maxEntries = MAP_MAX_ENTRIES;
+    let maxEntries = Number(BigInt.asUintN(32, mapmax));
     const mapType = userMapType(info);
     if (mapType === BPF_MAP_TYPE.percpu_array) {
       keySize = 4;

@@ -27,6 +27,7 @@ import {
 import { emitLinear, emitLog2 } from '../codegen/histograms.js';
 import { layoutFormat, onStack } from '../codegen/layout.js';
 import { hasBucketKey, isClearable, layoutMaps, type CompiledMap } from '../codegen/maps.js';
+import { DEFAULT_SETTINGS } from '../settings.js';
 import { extend, loadInt, memcpy, memsetStack, storeBytes, storeIntStack } from '../codegen/memory.js';
 import { StackFrame } from '../codegen/stack.js';
 import { tracepointArgs } from '../tracepoint_format_parser.js';
@@ -53,6 +54,10 @@ export interface CodegenOptions {
   resolveKname?: (name: string) => bigint;
   /** Per probe, per attach point, what it matches on this kernel: an expanded probe gets a program for each. */
   expansions?: readonly (readonly (readonly ResolvedProbe[])[])[];
+  /** BPFtrace::mapmax_ (BPFTRACE_MAP_KEYS_MAX); 0.17's default when absent. */
+  mapmax?: bigint;
+  /** BPFtrace::max_programs_ (BPFTRACE_MAX_BPF_PROGS); 0.17's default when absent. */
+  maxPrograms?: bigint;
 }
 
 /**
@@ -202,7 +207,7 @@ export class CodegenBPF {
     private readonly res: ResourceResult,
     private readonly opts: CodegenOptions = {},
   ) {
-    this.maps = layoutMaps(res);
+    this.maps = layoutMaps(res, opts.mapmax ?? DEFAULT_SETTINGS.mapmax);
     this.maps.forEach((m, i) => {
       if (m.kind === 'user') this.mapIndex.set(m.name, i);
     });
@@ -226,6 +231,8 @@ export class CodegenBPF {
       seen.set(name, index);
       return index;
     };
+    const maxPrograms = this.opts.maxPrograms ?? DEFAULT_SETTINGS.maxPrograms;
+    let programs = 0n;
     this.program.probes.forEach((p, i) => {
       const name = probeName(p);
       if (!this.sem.probes?.[i]?.needExpansion) {
@@ -239,6 +246,14 @@ export class CodegenBPF {
       p.attachPoints.forEach((ap, j) => {
         // Without the kernel's matches, an attach point stands for itself.
         const matches = this.opts.expansions?.[i]?.[j] ?? [{ name: attachPointName(ap), provider: ap.provider, target: ap.target, func: ap.func }];
+        // Only expanded probes count towards the limit, and 0.17 names the count where it means
+        // the limit: "more than 2 BPF programs" for 2 programs.
+        programs += BigInt(matches.length);
+        if (programs > maxPrograms) {
+          throw new CodegenError(
+            `Your program is trying to generate more than ${programs} BPF programs, which exceeds the current limit of ${maxPrograms}.\nYou can increase the limit through the BPFTRACE_MAX_BPF_PROGS environment variable.`,
+          );
+        }
         for (const m of matches) {
           // create_reset_ids: each program numbers its printfs and the like from the same start.
           this.ids = { ...ids };
@@ -1463,7 +1478,7 @@ export class CodegenBPF {
     return NONE;
   }
 
-  /** str(ptr[, n]): bpf_probe_read_str into a zeroed 64-byte buffer, at most min(n + 1, 64). */
+  /** str(ptr[, n]): bpf_probe_read_str into a zeroed strlen-byte buffer, at most min(n + 1, strlen). */
   private str(c: CallExpr): Val {
     const em = this.em;
     const size = typeOf(c).size;
@@ -1474,9 +1489,10 @@ export class CodegenBPF {
       const off = this.frame.alloc(size);
       memsetStack(em, off, (size + 7) & ~7);
       const from = arg.kind === 'PositionalParameter' ? (this.opts.params?.[arg.n - 1] ?? '').length + 1 : typeOf(arg).size;
-      // str(s, n) with a literal n keeps n bytes; the zeroed slot supplies the NUL after them.
+      // str(s, n) with a literal n keeps n bytes; the zeroed slot supplies the NUL after them. As
+      // probe_read_str, a string longer than the buffer keeps what fits before its NUL.
       const n = c.args[1]?.kind === 'Integer' ? Number(c.args[1].value) : Infinity;
-      if (v.kind === 'stack') memcpy(em, FP, off, FP, v.off, Math.min(size, from, n), 1);
+      if (v.kind === 'stack') memcpy(em, FP, off, FP, v.off, Math.max(0, Math.min(size - 1, from, n)), 1);
       return { kind: 'stack', off };
     }
     // The length stays in callee-saved r7 while the pointer is computed: Linux 5.0 forgets the

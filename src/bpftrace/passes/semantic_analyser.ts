@@ -38,6 +38,7 @@ import type {
 import type { Diagnostics } from '../diagnostics.js';
 import type { LhistArgs, MapInfo, SizedType, StackMode, TypeTag } from '../types.js';
 import { CreateInt64, CreateInteger, CreateNone, CreateString, CreateUInt64 } from '../types.js';
+import { DEFAULT_SETTINGS } from '../settings.js';
 import { formatType, typestr } from '../typestr.js';
 import { tracepointArgs as catalogueTracepointArgs, type TracepointArg } from '../tracepoint_format_parser.js';
 import {
@@ -82,6 +83,8 @@ export interface SemanticOptions {
   hasLoop?: boolean;
   /** What ClangParser made of the program's C definitions: its structs and enum constants. */
   clang?: ClangResult;
+  /** BPFtrace::strlen_ (BPFTRACE_STRLEN); 0.17's default when absent. */
+  strlen?: number;
 }
 
 /** What the analyser settled about one probe block. */
@@ -148,8 +151,6 @@ const INTCASTS: Record<string, [bits: number, signed: boolean]> = {
 const STRING_SIZE = 64;
 const COMM_SIZE = 16;
 const MAX_STACK_SIZE = 1024;
-/** BPFtrace::strlen_ (BPFTRACE_STRLEN's default). */
-const STRLEN = 64;
 /** arch::max_arg() on x86_64: arg0..arg5 live in registers. */
 const MAX_ARG = 5;
 const UNSAFE_BUILTIN_FUNCS = new Set(['system', 'signal', 'override']);
@@ -323,6 +324,7 @@ export class SemanticAnalyser {
   /** `str($N)` calls, which stand for a literal (Call::is_literal). */
   private readonly literalCalls = new WeakSet<CallExpr>();
   private readonly catalogue: KernelCatalogue;
+  private readonly strlen: number;
 
   constructor(
     private readonly program: Program,
@@ -332,6 +334,7 @@ export class SemanticAnalyser {
     this.catalogue = opts.kernelCatalogue ?? defaultKernelCatalogue;
     this.structs = new Map(opts.clang?.structs);
     this.enums = opts.clang?.enums ?? new Map();
+    this.strlen = opts.strlen ?? DEFAULT_SETTINGS.strlen;
   }
 
   /** SemanticAnalyser::analyse: the passes; returns false when one of them reported errors. */
@@ -1278,7 +1281,7 @@ export class SemanticAnalyser {
           if (!this.checkArg(call, 'record', 0, false, false) && !this.checkArg(call, 'pointer', 0, false, false)) {
             this.error(`path() only supports pointer or record argument (${typestr(argTy(0).type)} provided)`, call.loc);
           }
-          call.type = CreateString(STRLEN);
+          call.type = CreateString(this.strlen);
         }
         for (const ap of this.probe.attachPoints) {
           const t = probetype(ap.provider);
@@ -1361,7 +1364,7 @@ export class SemanticAnalyser {
       if (t.type !== 'integer' && t.type !== 'pointer') {
         this.error(`${call.func}() expects an integer or a pointer type as first argument (${formatType(t)} provided)`, call.loc);
       }
-      call.type = CreateString(STRLEN);
+      call.type = CreateString(this.strlen);
       if (this.hasPosParam) {
         if (arg.kind === 'PositionalParameter') this.literalCalls.add(call);
         else if (!(arg.kind === 'Binop' && (arg.left.kind === 'PositionalParameter' || arg.right.kind === 'PositionalParameter'))) {
@@ -1386,7 +1389,7 @@ export class SemanticAnalyser {
     if (this.isFinalPass() && !['integer', 'string', 'pointer', 'array'].includes(t.type)) {
       this.error(`${call.func}() expects an integer, string, or array argument but saw ${typestr(t.type)}`, call.loc);
     }
-    let bufferSize = STRLEN;
+    let bufferSize = this.strlen;
     if (call.args.length === 1) {
       if (t.type === 'array') bufferSize = t.size;
       else if (this.isFinalPass()) this.error(`${call.func}() expects a length argument for non-array type ${typestr(t.type)}`, call.loc);
@@ -1402,9 +1405,9 @@ export class SemanticAnalyser {
         } else this.error(`${call.func}: invalid length value`, call.loc);
       }
     }
-    if (bufferSize > STRLEN) {
-      if (this.isFinalPass()) this.warning(`${call.func}() length is too long and will be shortened to ${STRLEN} bytes (see BPFTRACE_STRLEN)`, call.loc);
-      bufferSize = STRLEN;
+    if (bufferSize > this.strlen) {
+      if (this.isFinalPass()) this.warning(`${call.func}() length is too long and will be shortened to ${this.strlen} bytes (see BPFTRACE_STRLEN)`, call.loc);
+      bufferSize = this.strlen;
     }
     // One more byte holds the buffer's length.
     call.type = withAS(sized('buffer', bufferSize + 1), 'kernel');

@@ -6,7 +6,7 @@
 import { relocateMapRefs } from '../../bpf/program.js';
 import { disassemble } from '../../bpf/disasm.js';
 import { BpfSubsystem } from '../../bpf/syscall.js';
-import { ENOSPC } from '../../bpf/errno.js';
+import { ENOMEM, ENOSPC } from '../../bpf/errno.js';
 import { BPF_MAP_TYPE } from '../../bpf/maps/map.js';
 import { PERF_RECORD_LOST, type PerfEvent, type PerfRecord } from '../../bpf/maps/perf_event.js';
 import type { Kernel, TraceArg } from '../../kernel/machine.js';
@@ -37,6 +37,7 @@ import type { StackFrame } from '../output/value.js';
 import type { SizedType } from '../types.js';
 import { decodeValue, readCString, readU64, type Resolver } from './decode.js';
 import { readMap } from './maps.js';
+import { DEFAULT_SETTINGS, type BpftraceSettings } from '../settings.js';
 
 export interface RuntimeIo {
   /** bpftrace's stdout (the exit separator always goes here). */
@@ -53,6 +54,8 @@ export interface RuntimeOptions {
   verbose: boolean;
   /** The verifier's dialect: Linux 5.0's rules, or 6.x's (bounded loops). */
   bpfKernel: '5.0' | '6.x';
+  /** BPFTRACE_* limits; 0.17's defaults when absent. */
+  settings?: BpftraceSettings;
 }
 
 /** A loaded probe and how to undo its attachment. */
@@ -63,10 +66,8 @@ interface Attached {
 
 const INTERVAL_NS: Record<string, number> = { s: 1e9, ms: 1e6, us: 1e3, hz: 0 };
 const BPFTRACE_PATH = '/usr/bin/bpftrace';
-/** BPFTRACE_LOG_SIZE's default: the verifier log buffer -v loads with. */
-const LOG_SIZE = 1_000_000;
-/** BPFTRACE_CAT_BYTES_MAX's default: cat() prints at most this much of a file. */
-const CAT_BYTES_MAX = 10240;
+/** cat_file reads a file in pieces of this size, up to BPFTRACE_CAT_BYTES_MAX. */
+const CAT_BUFSIZE = 4096n;
 
 /**
  * What bpftrace's process does between reading records: run a system() command or read a cat()
@@ -91,8 +92,6 @@ function* bpftraceMain(p: Proc): Generator<number, number, void> {
     rt.drain();
   }
 }
-/** bpftrace's perf buffer: 64 pages per CPU. */
-const PERF_PAGES = 64;
 
 /** A map, program or attachment bpftrace could not make; `status` is what bpftrace exits with. */
 export class BpfLoadError extends Error {
@@ -151,6 +150,7 @@ export class BPFtrace {
   private finished = false;
   /** The command system() is running, while it runs. */
   private popenPid = 0;
+  private readonly settings: BpftraceSettings;
 
   constructor(
     readonly k: Kernel,
@@ -160,6 +160,7 @@ export class BPFtrace {
     readonly opts: RuntimeOptions,
     readonly io: RuntimeIo,
   ) {
+    this.settings = opts.settings ?? DEFAULT_SETTINGS;
     this.host = new KernelHost(k);
     this.bpf = new BpfSubsystem(this.host, opts.bpfKernel);
     this.output = createOutput(opts.format);
@@ -172,37 +173,58 @@ export class BPFtrace {
   load(): void {
     // bpftrace's prerun: the attach line comes before any map or program is made.
     const count = this.expansions.reduce((n, aps) => n + aps.reduce((m, rs) => m + rs.length, 0), 0);
+    const maxProbes = this.settings.maxProbes;
+    if (BigInt(count) > maxProbes) {
+      throw new BpfLoadError(
+        `Can't attach to ${count} probes because it exceeds the current limit of ${maxProbes} probes.\nYou can increase the limit through the BPFTRACE_MAX_PROBES environment variable, but BE CAREFUL since a high number of probes attached can cause your system to crash.`,
+        1,
+      );
+    }
     if (!this.opts.quiet) this.io.out(this.output.attachedProbes(count));
     const nrCpus = this.host.nrCpus;
     // RequiredResources::create_maps: every map is tried, each failure said as its Map
     // constructor says it, and a word of advice at the end; BPFtrace::run then returns 1.
     let failed = 0;
     for (const m of this.prog.maps) {
-      const fd = this.bpf.mapCreate({ mapType: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.maxEntries || nrCpus, name: m.bpfName });
+      const fd = this.bpf.mapCreate({ mapType: m.mapType, keySize: m.keySize, valueSize: m.valueSize, maxEntries: m.kind === 'perf_event' ? nrCpus : m.maxEntries, name: m.bpfName });
       if (fd < 0) {
         failed++;
         this.io.stderr(mapCreateError(m, -fd));
-        this.mapFds.push(-1);
-        continue;
       }
-      this.mapFds.push(fd);
-      if (m.kind === 'perf_event') {
-        for (let cpu = 0; cpu < nrCpus; cpu++) {
-          const pfd = this.bpf.perfEventOpen(cpu, PERF_PAGES);
-          this.perf.push(this.bpf.perfEventByFd(pfd)!);
-          const key = new Uint8Array(4);
-          new DataView(key.buffer).setUint32(0, cpu, true);
-          const val = new Uint8Array(4);
-          new DataView(val.buffer).setUint32(0, pfd, true);
-          this.bpf.mapUpdateElem(fd, key, val);
-        }
-      }
+      this.mapFds.push(fd < 0 ? -1 : fd);
     }
     if (failed > 0) {
       this.io.stderr(
         'Creation of the required BPF maps has failed.\nMake sure you have all the required permissions and are not confined (e.g. like\nsnapcraft does). `dmesg` will likely have useful output for further troubleshooting\n',
       );
       throw new BpfLoadError('', 1);
+    }
+    this.setupPerfEvents();
+  }
+
+  /**
+   * setup_perf_events: a perf buffer of BPFTRACE_PERF_RB_PAGES pages per CPU, in the `printf`
+   * map. libbcc takes the count as an int and reports a failed mmap with perror.
+   */
+  private setupPerfEvents(): void {
+    const fd = this.mapFds[this.prog.perfEventMap]!;
+    const pages = Number(BigInt.asIntN(32, this.settings.perfRbPages));
+    // Linux allocates a buffer's pages when it is mapped (rb_alloc), so a machine with fewer
+    // pages than asked for refuses it; bpfbox's buffers are host memory, never asked for more.
+    let pagesLeft = this.k.mem.nrFrames;
+    for (let cpu = 0; cpu < this.host.nrCpus; cpu++) {
+      pagesLeft -= pages;
+      const pfd = pagesLeft < 0 ? -ENOMEM : this.bpf.perfEventOpen(cpu, pages);
+      if (pfd < 0) {
+        this.io.stderr(`mmap: ${strerror(-pfd)}\n`);
+        throw new BpfLoadError('Failed to open perf buffer');
+      }
+      this.perf.push(this.bpf.perfEventByFd(pfd)!);
+      const key = new Uint8Array(4);
+      new DataView(key.buffer).setUint32(0, cpu, true);
+      const val = new Uint8Array(4);
+      new DataView(val.buffer).setUint32(0, pfd, true);
+      this.bpf.mapUpdateElem(fd, key, val);
     }
   }
 
@@ -214,13 +236,13 @@ export class BPFtrace {
   private loadFor(p: CompiledProbe): Attached {
     const log = { log: '' };
     const insns = relocateMapRefs(p.insns, this.mapFds);
-    const fd = this.bpf.progLoad({ progType: p.progTypeId, insns, license: 'GPL', name: progName(p), logLevel: this.opts.verbose ? 1 : 0, logSize: LOG_SIZE }, log);
+    const fd = this.bpf.progLoad({ progType: p.progTypeId, insns, license: 'GPL', name: progName(p), logLevel: this.opts.verbose ? 1 : 0, logSize: Number(this.settings.logSize) }, log);
     if (fd < 0) {
       if (this.opts.verbose) {
         this.io.stderr(`\nError log: \n${log.log}\n`);
         if (fd === -ENOSPC) {
           throw new BpfLoadError(
-            `Error: Failed to load program, verification log buffer not big enough, try increasing the BPFTRACE_LOG_SIZE environment variable beyond the current value of ${LOG_SIZE} bytes`,
+            `Error: Failed to load program, verification log buffer not big enough, try increasing the BPFTRACE_LOG_SIZE environment variable beyond the current value of ${this.settings.logSize} bytes`,
           );
         }
       }
@@ -477,16 +499,18 @@ export class BPFtrace {
     return out;
   }
 
-  /** cat_file: at most CAT_BYTES_MAX bytes of the file; an error when it cannot be opened. */
+  /** cat_file: at most BPFTRACE_CAT_BYTES_MAX bytes of the file; an error when it cannot be opened. */
   private *catFile(p: Proc, path: string): Generator<number, string, void> {
     const fd = p.open(path);
     if (fd < 0) {
       this.io.stderr(`ERROR: failed to open file '${path}': ${strerror(-fd)}\n`);
       return '';
     }
+    const max = this.settings.catBytesMax;
     let out = '';
-    while (out.length < CAT_BYTES_MAX) {
-      const r = yield* p.read(fd, Math.min(4096, CAT_BYTES_MAX - out.length));
+    while (BigInt(out.length) < max) {
+      const left = max - BigInt(out.length);
+      const r = yield* p.read(fd, Number(left < CAT_BUFSIZE ? left : CAT_BUFSIZE));
       if (typeof r === 'number') {
         this.io.stderr(`ERROR: failed to open file '${path}': ${strerror(-r)}\n`);
         break;
@@ -503,6 +527,8 @@ export class BPFtrace {
       this.io.out(this.output.lostEvents(BigInt(r.lost)));
       return;
     }
+    // perf_event_printer ignores what comes after exit() until END runs (finalize_).
+    if (this.exitRequested && !this.stopped) return;
     const d = r.data;
     const id = Number(readU64(d, 0));
     const out = this.output;
@@ -523,6 +549,8 @@ export class BPFtrace {
     switch (id) {
       case AsyncAction.exit:
         this.exitRequested = true;
+        // bpftrace stops polling and detaches at once: the machine stops once this instant is over.
+        this.k.sched.stopAfter(this.k.now);
         return;
       case AsyncAction.print: {
         const m = this.prog.maps[new DataView(d.buffer, d.byteOffset).getUint32(AsyncEvent.Print.mapid, true)]!;
