@@ -11,6 +11,7 @@ import { StandaloneHost } from '../../src/bpf/host.js';
 import { relocateMapRefs } from '../../src/bpf/program.js';
 import { BpfSubsystem } from '../../src/bpf/syscall.js';
 import type { Dialect } from '../../src/bpf/verifier/options.js';
+import { PERF_MAX_STACK_DEPTH } from '../../src/bpf/maps/stackmap.js';
 
 const CORPUS_DIRS = ['tests/golden/bpftrace/run', 'tests/golden/bpftrace/output', 'tests/golden/bpftrace/parse/ast'];
 export const corpus: string[] = CORPUS_DIRS.flatMap((dir) =>
@@ -174,9 +175,9 @@ function loadAndRun(compiled: CompiledProgram, dialect: Dialect): string | null 
   // A value of no bytes (kstack(0), a stack mode, an array of no elements): 0.17 too fails here
   // ("failed to create map: Invalid argument").
   if (badMap >= 0 && compiled.maps[badMap]!.valueSize === 0) return null;
-  // Stacks deeper than kernel.perf_event_max_stack (127): Linux refuses the stack map, and 0.17
+  // Stacks deeper than kernel.perf_event_max_stack: Linux refuses the stack map, and 0.17
   // says so ("failed to create stack id map: Invalid argument").
-  if (badMap >= 0 && compiled.maps[badMap]!.kind === 'stack' && compiled.maps[badMap]!.valueSize / 8 > 127) return null;
+  if (badMap >= 0 && compiled.maps[badMap]!.kind === 'stack' && compiled.maps[badMap]!.valueSize / 8 > PERF_MAX_STACK_DEPTH) return null;
   if (badMap >= 0) return `map ${compiled.maps[badMap]!.name} cannot be created (${mapFds[badMap]})`;
   const perf = bpf.perfEventOpen(0, 8);
   const key = new Uint8Array(4);

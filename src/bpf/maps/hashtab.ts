@@ -60,7 +60,7 @@ export function htabCostCheck(attr: MapAttr, nrCpus: number, checkCost: boolean)
     maxEntries = up > U32_MAX ? Math.floor(maxEntries / nrCpus) * nrCpus : up;
   }
   // roundup_pow_of_two into a u32: 2^32 is 0.
-  const nBuckets = maxEntries <= 1 ? 1 : 2 ** Math.ceil(Math.log2(maxEntries));
+  const nBuckets = roundupPowOfTwo(maxEntries);
   if (nBuckets >= 2 ** 32 || nBuckets > Math.floor(U32_MAX / BUCKET_SIZE)) return -E2BIG;
   if (!checkCost) return 0;
   const elemSize = HTAB_ELEM_SIZE + roundUp8(attr.keySize) + (percpu ? 8 : roundUp8(attr.valueSize));

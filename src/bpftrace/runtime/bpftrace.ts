@@ -126,7 +126,8 @@ function mapCreateError(m: CompiledMap, errno: number): string {
         : `This might have happened because kernel.perf_event_max_stack is smaller than ${limit}. Try to tweak this value with sysctl kernel.perf_event_max_stack=<new value>`;
     return `ERROR: failed to create stack id map: ${strerror(errno)}\nERROR: ${advice}\n`;
   }
-  if (m.kind === 'perf_event') return `ERROR: failed to create printf map: ${strerror(errno)}\n`;
+  // The perf event array's Map constructor leaves its name empty.
+  if (m.kind === 'perf_event') return `ERROR: failed to create  map: ${strerror(errno)}\n`;
   return `ERROR: failed to create map: '${m.name}': ${strerror(errno)}\n`;
 }
 
